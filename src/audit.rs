@@ -1,0 +1,326 @@
+//! The `audit` command: inputs → one lead frame → check stages → findings and verdicts →
+//! summary → renderers and gate.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::checks::{self, check_info, Findings, SideInputs, StageContext};
+use crate::error::{Error, Location, Result};
+use crate::frame::LeadFrame;
+use crate::ingest::{read_table, ContactColumns, HeaderMap, SourceSpec, Table};
+use crate::progress::Progress;
+use crate::render;
+use crate::rules::{Action, Rules};
+use crate::summary::{
+    CheckSummary, Gate, GateNote, InputEntry, RowCounts, RulesRef, SourceSummary, Summary, Tool,
+};
+
+/// Families whose checks `audit` runs (everything but `rankings`).
+pub const AUDIT_FAMILIES: &[&str] = &[
+    "identity",
+    "email",
+    "phone",
+    "dedup",
+    "consent",
+    "suppression",
+    "fit",
+];
+
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub leads: Vec<String>,
+    pub rules: Option<PathBuf>,
+    pub consent: Option<PathBuf>,
+    pub suppress: Vec<PathBuf>,
+    pub known: Option<PathBuf>,
+    pub out: PathBuf,
+    pub as_of: NaiveDate,
+    pub warn_as_error: bool,
+    pub show_pii: bool,
+    pub progress: Progress,
+}
+
+/// Per-row outcome after all stages ran.
+pub struct Verdicts {
+    /// True where at least one finding's action is `reject`.
+    pub rejected: Vec<bool>,
+    /// `reject` check ids per row, catalog order, for `_reasons`.
+    pub reasons: Vec<Vec<&'static str>>,
+}
+
+impl Verdicts {
+    fn from_findings(findings: &Findings, rules: &Rules, height: usize) -> Verdicts {
+        let mut rejected = vec![false; height];
+        let mut reasons: Vec<Vec<&'static str>> = vec![Vec::new(); height];
+        for (&row, &check) in findings.row.iter().zip(&findings.check) {
+            if rules
+                .enabled(check)
+                .is_some_and(|r| r.action == Action::Reject)
+            {
+                let row = row as usize;
+                rejected[row] = true;
+                if !reasons[row].contains(&check) {
+                    reasons[row].push(check);
+                }
+            }
+        }
+        Verdicts { rejected, reasons }
+    }
+}
+
+/// Everything the renderers need; they know nothing about how checks work.
+pub struct AuditResult {
+    pub summary: Summary,
+    pub leads: LeadFrame,
+    pub findings: Findings,
+    pub verdicts: Verdicts,
+    pub sections: Vec<checks::ReportSection>,
+}
+
+/// Runs an audit and writes its outputs; returns the summary (its gate gives the exit code).
+pub fn run(options: &AuditOptions) -> Result<Summary> {
+    let result = audit(options)?;
+    render::write_audit_outputs(&result, &options.out, options.show_pii)?;
+    Ok(result.summary)
+}
+
+/// Runs an audit without writing anything.
+pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
+    let loaded = Rules::load(options.rules.as_deref())?;
+    let rules = &loaded.rules;
+    if rules.enabled_checks(AUDIT_FAMILIES).next().is_none() {
+        return Err(Error::rules(
+            Location::file(&loaded.path),
+            "no lead-audit check is enabled (this looks like a `rankings` rules file)",
+        ));
+    }
+    let headers = HeaderMap::from_rules(rules);
+
+    let step = options.progress.step("reading inputs");
+    let specs = options
+        .leads
+        .iter()
+        .map(|arg| SourceSpec::parse(arg))
+        .collect::<Result<Vec<_>>>()?;
+    let mut names = BTreeSet::new();
+    for spec in &specs {
+        if !names.insert(spec.name.as_str()) {
+            return Err(Error::Usage(format!(
+                "two inputs are named '{}'; name them apart with NAME=PATH",
+                spec.name
+            )));
+        }
+    }
+    let tables = specs
+        .iter()
+        .map(|spec| read_table(spec, &headers, ContactColumns::Required))
+        .collect::<Result<Vec<Table>>>()?;
+    let side = SideInputs {
+        consent: side_table(
+            options.consent.as_ref(),
+            "consent",
+            &headers,
+            ContactColumns::Optional,
+        )?,
+        known: side_table(
+            options.known.as_ref(),
+            "known",
+            &headers,
+            ContactColumns::Required,
+        )?,
+        suppress: options.suppress.clone(),
+    };
+    for path in &side.suppress {
+        if !path.is_file() {
+            return Err(Error::input(
+                Location::file(path.display().to_string()),
+                "file not found",
+            ));
+        }
+    }
+    let mut leads = LeadFrame::from_tables(&tables)?;
+    step.done(leads.height());
+
+    let ctx = StageContext {
+        rules,
+        as_of: options.as_of,
+        side: &side,
+    };
+    let mut findings = Findings::default();
+    let mut summary_sections = serde_json::Map::new();
+    let mut report_sections = Vec::new();
+    let mut gate_notes: Vec<GateNote> = Vec::new();
+    for (name, stage) in checks::stages() {
+        let step = options.progress.step(name);
+        let output = stage.run(&leads.frame, &ctx)?;
+        leads.add_columns(output.columns)?;
+        findings.extend(output.findings);
+        summary_sections.extend(output.summary);
+        report_sections.extend(output.report);
+        gate_notes.extend(output.gate_notes);
+        step.done(leads.height());
+    }
+    // A finding of a check that is off never counts (stages may compute shared work).
+    let enabled: Vec<&str> = rules.enabled_checks(AUDIT_FAMILIES).collect();
+    retain_enabled(&mut findings, &enabled);
+    findings.sort();
+
+    let height = leads.height();
+    let verdicts = Verdicts::from_findings(&findings, rules, height);
+    let rejected = verdicts.rejected.iter().filter(|&&r| r).count();
+    let rows = RowCounts {
+        input: height,
+        accepted: height - rejected,
+        rejected,
+    };
+
+    let check_rows = rows_per_check(&findings, &enabled, |_| true);
+    let checks: Vec<CheckSummary> = enabled
+        .iter()
+        .zip(&check_rows)
+        .filter_map(|(id, &n)| {
+            Some(CheckSummary::new(
+                check_info(id)?,
+                rules.enabled(id)?,
+                n,
+                height,
+            ))
+        })
+        .collect();
+    let sources = source_summaries(&tables, &leads, &findings, &verdicts, &enabled)?;
+    let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
+
+    let mut inputs: Vec<InputEntry> = tables
+        .iter()
+        .map(|t| InputEntry {
+            role: "leads",
+            info: t.info.clone(),
+        })
+        .collect();
+    for (role, table) in [("consent", &side.consent), ("known", &side.known)] {
+        if let Some(table) = table {
+            inputs.push(InputEntry {
+                role,
+                info: table.info.clone(),
+            });
+        }
+    }
+    for path in &side.suppress {
+        inputs.push(InputEntry {
+            role: "suppress",
+            info: crate::ingest::describe_file(path)?,
+        });
+    }
+
+    let summary = Summary {
+        schema_version: crate::summary::SCHEMA_VERSION,
+        tool: Tool::default(),
+        command: "audit",
+        generated_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        as_of: options.as_of.format("%Y-%m-%d").to_string(),
+        rules: RulesRef {
+            path: loaded.path.clone(),
+            sha256: loaded.sha256.clone(),
+        },
+        inputs,
+        rows: Some(rows),
+        checks,
+        sources,
+        sections: summary_sections,
+        gate,
+    };
+    Ok(AuditResult {
+        summary,
+        leads,
+        findings,
+        verdicts,
+        sections: report_sections,
+    })
+}
+
+fn side_table(
+    path: Option<&PathBuf>,
+    role: &str,
+    headers: &HeaderMap,
+    contact: ContactColumns,
+) -> Result<Option<Table>> {
+    path.map(|p| {
+        let spec = SourceSpec {
+            name: role.to_string(),
+            path: p.clone(),
+        };
+        read_table(&spec, headers, contact)
+    })
+    .transpose()
+}
+
+fn retain_enabled(findings: &mut Findings, enabled: &[&str]) {
+    if findings.check.iter().all(|c| enabled.contains(c)) {
+        return;
+    }
+    let keep: Vec<bool> = findings.check.iter().map(|c| enabled.contains(c)).collect();
+    let mut kept = Findings::default();
+    for (i, k) in keep.into_iter().enumerate() {
+        if k {
+            kept.push(
+                findings.row[i],
+                findings.check[i],
+                std::mem::take(&mut findings.detail[i]),
+            );
+        }
+    }
+    *findings = kept;
+}
+
+/// Distinct rows per check (a row with two findings of one check counts once), for rows
+/// selected by `in_scope`; aligned with `enabled`.
+fn rows_per_check(
+    findings: &Findings,
+    enabled: &[&str],
+    in_scope: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let mut counts = vec![0usize; enabled.len()];
+    let mut last: Vec<Option<u32>> = vec![None; enabled.len()];
+    // Findings are sorted by row, so a repeated (row, check) pair is adjacent per check.
+    for (&row, check) in findings.row.iter().zip(&findings.check) {
+        if let Some(k) = enabled.iter().position(|e| e == check) {
+            if last[k] != Some(row) && in_scope(row as usize) {
+                counts[k] += 1;
+            }
+            last[k] = Some(row);
+        }
+    }
+    counts
+}
+
+fn source_summaries(
+    tables: &[Table],
+    leads: &LeadFrame,
+    findings: &Findings,
+    verdicts: &Verdicts,
+    enabled: &[&str],
+) -> Result<Vec<SourceSummary>> {
+    let mut summaries = Vec::with_capacity(tables.len());
+    let mut start = 0usize;
+    for table in tables {
+        let end = start + table.info.rows;
+        let rejected = verdicts.rejected[start..end].iter().filter(|&&r| r).count();
+        let counts = rows_per_check(findings, enabled, |row| (start..end).contains(&row));
+        summaries.push(SourceSummary {
+            source: table.info.source.clone(),
+            rows: table.info.rows,
+            accepted: table.info.rows - rejected,
+            rejected,
+            checks: enabled
+                .iter()
+                .zip(counts)
+                .map(|(id, n)| (id.to_string(), serde_json::Value::from(n)))
+                .collect(),
+        });
+        start = end;
+    }
+    debug_assert_eq!(start, leads.height());
+    Ok(summaries)
+}

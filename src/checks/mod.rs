@@ -1,0 +1,183 @@
+//! Check families. Each family module owns its rules section, the normalised columns it adds
+//! to the lead frame and the findings it reports; the pipeline runs them in order through the
+//! [`Stage`] interface and knows nothing else about them.
+//!
+//! Adding a family: write a module with a `CHECKS` list and a `Stage`, then add one line to
+//! [`FAMILIES`] / [`stages`].
+
+pub mod email;
+pub mod identity;
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::error::{PolarsContext, Result};
+use crate::ingest::Table;
+use crate::rules::Rules;
+use crate::summary::GateNote;
+
+/// Contact channels a lead can be meant for.
+pub const CHANNELS: &[&str] = &["email", "call", "sms"];
+
+/// One check in the catalog (ids are stable: add, never rename).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckInfo {
+    pub id: &'static str,
+    pub family: &'static str,
+    /// What a hit means, in a few words, for reports and `rules show`.
+    pub title: &'static str,
+}
+
+/// Families in pipeline order, each with its catalog entries.
+const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS];
+
+/// Every implemented check, in catalog order (that order is used in every output).
+pub fn catalog() -> &'static [CheckInfo] {
+    static CATALOG: LazyLock<Vec<CheckInfo>> =
+        LazyLock::new(|| FAMILIES.iter().flat_map(|f| f.iter().copied()).collect());
+    &CATALOG
+}
+
+/// Catalog entry of a check id.
+pub fn check_info(id: &str) -> Option<&'static CheckInfo> {
+    catalog().iter().find(|c| c.id == id)
+}
+
+/// Position of a check id in the catalog, for stable ordering.
+pub fn catalog_order(id: &str) -> usize {
+    catalog()
+        .iter()
+        .position(|c| c.id == id)
+        .unwrap_or(usize::MAX)
+}
+
+/// The lead-audit stages in the order they run: later stages may read the normalised
+/// columns that earlier ones add (dedup reads `email_normalized`, …).
+pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
+    vec![
+        ("identity", Box::new(identity::IdentityStage)),
+        ("email", Box::new(email::EmailStage)),
+    ]
+}
+
+/// Side inputs of an audit, loaded once before the stages run.
+#[derive(Default)]
+pub struct SideInputs {
+    /// `--consent` records, header-mapped like lead files.
+    pub consent: Option<Table>,
+    /// `--known` contacts (a CRM export), header-mapped like lead files.
+    pub known: Option<Table>,
+    /// `--suppress` files; their formats vary (FTC DNC, plain lists, CSV), so the
+    /// suppression family parses them.
+    pub suppress: Vec<PathBuf>,
+}
+
+/// What every stage may read.
+pub struct StageContext<'a> {
+    pub rules: &'a Rules,
+    /// The date that age and expiry rules are judged at.
+    pub as_of: NaiveDate,
+    pub side: &'a SideInputs,
+}
+
+/// A family's part of the report: rendered by `templates/sections/<id>.html` with `data`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportSection {
+    pub id: &'static str,
+    pub title: String,
+    pub data: serde_json::Value,
+}
+
+/// What a stage returns: columns to add to the lead frame, findings, and family-specific
+/// results for summary.json (top-level keys) and the report.
+#[derive(Default)]
+pub struct StageOutput {
+    pub columns: Vec<Column>,
+    pub findings: Findings,
+    pub summary: Vec<(String, serde_json::Value)>,
+    pub report: Option<ReportSection>,
+    /// Gate conditions that are not row counts (e.g. a stale Do-Not-Call list).
+    pub gate_notes: Vec<GateNote>,
+}
+
+pub trait Stage {
+    /// Runs the family's checks on the lead frame (with the columns earlier stages added).
+    fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput>;
+}
+
+/// Findings as one long table: (lead frame row index, check id, detail).
+#[derive(Debug, Default, Clone)]
+pub struct Findings {
+    pub row: Vec<u32>,
+    pub check: Vec<&'static str>,
+    pub detail: Vec<String>,
+}
+
+impl Findings {
+    pub fn push(&mut self, row: u32, check: &'static str, detail: impl Into<String>) {
+        self.row.push(row);
+        self.check.push(check);
+        self.detail.push(detail.into());
+    }
+
+    /// One finding per row where `mask` is true.
+    pub fn push_mask(&mut self, mask: &BooleanChunked, check: &'static str, detail: &str) {
+        for (row, hit) in mask.iter().enumerate() {
+            if hit == Some(true) {
+                self.push(row as u32, check, detail);
+            }
+        }
+    }
+
+    pub fn extend(&mut self, other: Findings) {
+        self.row.extend(other.row);
+        self.check.extend(other.check);
+        self.detail.extend(other.detail);
+    }
+
+    pub fn len(&self) -> usize {
+        self.row.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.row.is_empty()
+    }
+
+    /// Sorts by row, then catalog order, then detail: outputs must not depend on stage
+    /// internals or thread scheduling.
+    pub fn sort(&mut self) {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by(|&a, &b| {
+            (self.row[a], catalog_order(self.check[a]), &self.detail[a]).cmp(&(
+                self.row[b],
+                catalog_order(self.check[b]),
+                &self.detail[b],
+            ))
+        });
+        self.row = order.iter().map(|&i| self.row[i]).collect();
+        self.check = order.iter().map(|&i| self.check[i]).collect();
+        self.detail = order
+            .iter()
+            .map(|&i| std::mem::take(&mut self.detail[i]))
+            .collect();
+    }
+}
+
+/// A string column of the lead frame, if the input had it.
+pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<&'a StringChunked>> {
+    match leads.column(name) {
+        Ok(column) => column.str().map(Some).step(name),
+        Err(_) => Ok(None),
+    }
+}
+
+/// True where a string value is null or only whitespace.
+pub fn blank_mask(values: &StringChunked) -> BooleanChunked {
+    values
+        .iter()
+        .map(|v| Some(v.is_none_or(|s| s.trim().is_empty())))
+        .collect()
+}

@@ -1,0 +1,30 @@
+use clap::Parser;
+
+fn main() {
+    // A bug must still end as one `error:` line and exit code 2, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error (please report this bug): {}{place}",
+            message.lines().next().unwrap_or("")
+        );
+        std::process::exit(2);
+    }));
+    let cli = leadaudit::cli::Cli::parse();
+    match leadaudit::cli::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::exit(err.exit_code());
+        }
+    }
+}

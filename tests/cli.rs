@@ -1,0 +1,481 @@
+//! Integration tests: run the built binary on fixtures and assert on its outputs.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const AS_OF: &str = "2026-11-25";
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn leadaudit() -> Command {
+    Command::cargo_bin("leadaudit").expect("binary builds")
+}
+
+/// Runs `audit` with `args` into a fresh folder; returns (folder, exit code, stderr).
+fn audit(args: &[&str]) -> (TempDir, i32, String) {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("out");
+    let output = leadaudit()
+        .arg("audit")
+        .args(args)
+        .args(["--as-of", AS_OF, "-q", "-o"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    (dir, output.status.code().unwrap_or(-1), stderr)
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(path).expect("file exists")).expect("valid JSON")
+}
+
+fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).expect("csv exists");
+    let headers = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("record").iter().map(String::from).collect())
+        .collect();
+    (headers, rows)
+}
+
+fn column<'a>(headers: &[String], rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = headers
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    rows.iter().map(|r| r[i].as_str()).collect()
+}
+
+/// Every input row lands in exactly one of clean.csv and rejected.csv, and the counts agree
+/// with summary.json.
+fn assert_rows_accounted(out: &Path) {
+    let summary = read_json(&out.join("summary.json"));
+    let rows = &summary["rows"];
+    let input = rows["input"].as_u64().expect("input");
+    assert_eq!(
+        input,
+        rows["accepted"].as_u64().unwrap() + rows["rejected"].as_u64().unwrap()
+    );
+    let (ch, clean) = csv_rows(&out.join("clean.csv"));
+    let (rh, rejected) = csv_rows(&out.join("rejected.csv"));
+    assert_eq!(clean.len() as u64, rows["accepted"].as_u64().unwrap());
+    assert_eq!(rejected.len() as u64, rows["rejected"].as_u64().unwrap());
+    let mut seen = BTreeSet::new();
+    for (headers, rows) in [(&ch, &clean), (&rh, &rejected)] {
+        for (source, row) in column(headers, rows, "_source")
+            .into_iter()
+            .zip(column(headers, rows, "_row"))
+        {
+            assert!(
+                seen.insert((source.to_string(), row.to_string())),
+                "{source}:{row} twice"
+            );
+        }
+    }
+    let expected: u64 = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["role"] == "leads")
+        .map(|i| i["rows"].as_u64().unwrap())
+        .sum();
+    assert_eq!(seen.len() as u64, expected);
+    assert_eq!(expected, input);
+}
+
+fn small_inputs() -> Vec<String> {
+    vec![
+        format!("vendor_a={}", data("small_a.csv")),
+        data("small_b.tsv"),
+        data("web.ndjson"),
+        format!("web_json={}", data("web.json")),
+    ]
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn audit_small_inputs_accounts_for_every_row() {
+    let inputs = small_inputs();
+    let (dir, code, stderr) = audit(&args(&inputs));
+    // A4 has neither email nor phone: field.missing is 1/11 rows, above its 5% fail line.
+    assert_eq!(code, 1, "{stderr}");
+    let out = dir.path().join("out");
+    for file in [
+        "report.html",
+        "summary.json",
+        "summary.md",
+        "findings.csv",
+        "clean.csv",
+        "rejected.csv",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    assert_rows_accounted(&out);
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["schema_version"], 1);
+    assert_eq!(summary["command"], "audit");
+    assert_eq!(summary["as_of"], AS_OF);
+    assert_eq!(summary["rules"]["path"], "built-in");
+    assert_eq!(summary["rows"]["input"], 11);
+    let sources: Vec<&str> = summary["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["vendor_a", "small_b", "web", "web_json"]);
+    // Every enabled check is listed, also when it found nothing.
+    let ids: Vec<&str> = summary["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "field.missing",
+            "name.missing",
+            "email.missing",
+            "email.syntax"
+        ]
+    );
+    let syntax = summary["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "email.syntax")
+        .unwrap();
+    // john.smith@example and evil@example (no dot), amy at example.net (no @), bad@@example.com.
+    assert_eq!(syntax["rows"], 4);
+    assert_eq!(summary["gate"]["status"], "fail");
+    assert!(summary["gate"]["failed"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("field.missing")));
+    assert_eq!(syntax["warn_above"], 0.02);
+}
+
+#[test]
+fn two_inputs_with_the_same_name_are_an_error() {
+    let (_dir, code, stderr) = audit(&[&data("web.ndjson"), &data("web.json")]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("'web'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let inputs = small_inputs();
+    let (a, code_a, _) = audit(&args(&inputs));
+    let (b, code_b, _) = audit(&args(&inputs));
+    assert_eq!((code_a, code_b), (1, 1));
+    for file in ["findings.csv", "clean.csv", "rejected.csv"] {
+        let fa = fs::read(a.path().join("out").join(file)).unwrap();
+        let fb = fs::read(b.path().join("out").join(file)).unwrap();
+        assert_eq!(fa, fb, "{file} differs between runs");
+    }
+    let strip = |p: PathBuf| {
+        let mut v = read_json(&p);
+        v["generated_at"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(
+        strip(a.path().join("out/summary.json")),
+        strip(b.path().join("out/summary.json"))
+    );
+}
+
+#[test]
+fn csv_outputs_neutralise_formulas_and_keep_phones() {
+    let inputs = small_inputs();
+    let (dir, _, _) = audit(&args(&inputs));
+    let out = dir.path().join("out");
+    let all = fs::read_to_string(out.join("clean.csv")).unwrap()
+        + &fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(all.contains("'=HYPERLINK"), "formula not guarded");
+    assert!(all.contains("'+cmd|"), "formula not guarded");
+    assert!(
+        all.contains(",+16502530002,"),
+        "plain E.164 number must stay as is"
+    );
+    assert!(!all.contains(",=HYPERLINK"));
+}
+
+#[test]
+fn report_escapes_data_and_masks_pii() {
+    let inputs = small_inputs();
+    let (dir, _, _) = audit(&args(&inputs));
+    let html = fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "unescaped script tag"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+        "escaped name shown as text"
+    );
+    // john.smith@example is an email.syntax sample: masked by default.
+    assert!(html.contains("j***@example") && !html.contains("john.smith@example"));
+    let (dir, _, _) = audit(&[&args(&inputs)[..], &["--show-pii"]].concat());
+    let html = fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("john.smith@example"));
+}
+
+#[test]
+fn clean_csv_has_canonical_then_normalized_then_source_row() {
+    let (dir, _, _) = audit(&[&data("small_a.csv")]);
+    let (headers, _) = csv_rows(&dir.path().join("out/clean.csv"));
+    assert_eq!(
+        headers,
+        [
+            "lead_id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "postal_code",
+            "company",
+            "email_normalized",
+            "_source",
+            "_row"
+        ]
+    );
+    let (headers, rows) = csv_rows(&dir.path().join("out/rejected.csv"));
+    assert_eq!(headers.last().map(String::as_str), Some("_reasons"));
+    let reasons = column(&headers, &rows, "_reasons");
+    assert!(reasons.contains(&"email.syntax"), "{reasons:?}");
+    // ZIP with a leading zero keeps it.
+    let all = fs::read_to_string(dir.path().join("out/clean.csv")).unwrap();
+    assert!(all.contains(",02134,"));
+}
+
+#[test]
+fn findings_csv_names_source_row_and_action() {
+    let (dir, _, _) = audit(&[&data("small_a.csv")]);
+    let (headers, rows) = csv_rows(&dir.path().join("out/findings.csv"));
+    assert_eq!(
+        headers,
+        ["source", "row", "lead_id", "check", "action", "detail"]
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[..5] == ["small_a", "2", "A2", "email.syntax", "reject"]),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[..5] == ["small_a", "4", "A4", "field.missing", "reject"]),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[..5] == ["small_a", "4", "A4", "name.missing", "flag"]),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn gate_thresholds_set_exit_code() {
+    let dir = TempDir::new().unwrap();
+    let strict = dir.path().join("strict.toml");
+    fs::write(&strict, "[checks]\n\"email.syntax\" = { action = \"reject\", warn_above = 0.0, fail_above = 0.5 }\n").unwrap();
+    let strict_arg = strict.to_str().unwrap();
+    let (out, code, _) = audit(&[&data("small_a.csv"), "-r", strict_arg]);
+    assert_eq!(code, 0, "warn exits 0");
+    assert_eq!(
+        read_json(&out.path().join("out/summary.json"))["gate"]["status"],
+        "warn"
+    );
+    let (_, code, _) = audit(&[&data("small_a.csv"), "-r", strict_arg, "--warn-as-error"]);
+    assert_eq!(code, 1);
+    fs::write(
+        &strict,
+        "[checks]\n\"email.syntax\" = { action = \"reject\", fail_above = 0.1 }\n",
+    )
+    .unwrap();
+    let (out, code, _) = audit(&[&data("small_a.csv"), "-r", strict_arg]);
+    assert_eq!(code, 1);
+    let summary = read_json(&out.path().join("out/summary.json"));
+    assert_eq!(
+        summary["gate"]["failed"],
+        serde_json::json!(["email.syntax"])
+    );
+    assert_eq!(summary["checks"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn compressed_and_parquet_inputs_match_csv() {
+    use std::io::Write;
+    let dir = TempDir::new().unwrap();
+    let gz = dir.path().join("a.csv.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    enc.write_all(&fs::read(data("small_a.csv")).unwrap())
+        .unwrap();
+    enc.finish().unwrap();
+    let parquet = dir.path().join("b.parquet");
+    {
+        use polars::prelude::*;
+        let mut df =
+            df!("E-mail" => ["x@example.com", "bad"], "Zip" => [Some("02134"), None]).unwrap();
+        ParquetWriter::new(fs::File::create(&parquet).unwrap())
+            .finish(&mut df)
+            .unwrap();
+    }
+    let (out, code, stderr) = audit(&[gz.to_str().unwrap(), parquet.to_str().unwrap()]);
+    assert_ne!(code, 2, "{stderr}");
+    let summary = read_json(&out.path().join("out/summary.json"));
+    assert_eq!(summary["inputs"][0]["format"], "csv");
+    assert_eq!(summary["inputs"][0]["rows"], 5);
+    assert_eq!(summary["inputs"][1]["format"], "parquet");
+    assert_eq!(summary["inputs"][1]["columns"]["E-mail"], "email");
+    assert_eq!(summary["sources"][1]["checks"]["email.syntax"], 1);
+    assert_rows_accounted(&out.path().join("out"));
+}
+
+/// Bad inputs: exit 2 and exactly one stderr line starting `error:` that contains `needles`.
+fn assert_input_error(file_name: &str, content: &[u8], needles: &[&str]) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(file_name);
+    fs::write(&path, content).unwrap();
+    let (_out, code, stderr) = audit(&[path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{file_name}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(file_name), "names the file: {stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{file_name}: expected {needle:?} in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_located_error_line() {
+    assert_input_error("empty.csv", b"", &["empty file"]);
+    assert_input_error("header_only.csv", b"email,name\n", &["no data rows"]);
+    assert_input_error(
+        "ragged.csv",
+        b"email,name\na@b.co,A\nc@d.co,B,extra\n",
+        &["line 3", "row 2", "3 fields", "has 2"],
+    );
+    assert_input_error(
+        "latin1.csv",
+        b"email,name\na@b.co,Jos\xe9\n",
+        &["row 1", "column 'name'", "UTF-8"],
+    );
+    assert_input_error("utf16.csv", b"\xff\xfee\x00m\x00", &["UTF-16"]);
+    assert_input_error(
+        "nocontact.csv",
+        b"first,last\nA,B\n",
+        &["no email or phone column", "first, last"],
+    );
+    assert_input_error(
+        "dup.csv",
+        b"email,email\na@b.co,c@d.co\n",
+        &["duplicate column header 'email'"],
+    );
+    assert_input_error(
+        "twomeanings.csv",
+        b"email,E-mail\na@b.co,c@d.co\n",
+        &["'email' and 'E-mail'", "field 'email'"],
+    );
+    assert_input_error("leads.xlsx", b"PK", &["unknown file type '.xlsx'"]);
+    assert_input_error(
+        "broken.ndjson",
+        b"{\"email\":\"a@b.co\"}\n{oops\n",
+        &["line 2", "invalid JSON"],
+    );
+    assert_input_error("notarray.json", b"{\"email\":\"a@b.co\"}", &["JSON array"]);
+    assert_input_error("fake.parquet", b"email\na@b.co\n", &["Parquet"]);
+    assert_input_error("bad.csv.gz", b"not gzip", &["gzip"]);
+}
+
+#[test]
+fn bom_is_stripped_from_the_first_header() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("bom.csv");
+    fs::write(&path, b"\xef\xbb\xbfEmail,Name\na@example.com,A\n").unwrap();
+    let (out, code, stderr) = audit(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        read_json(&out.path().join("out/summary.json"))["inputs"][0]["columns"]["Email"],
+        "email"
+    );
+}
+
+#[test]
+fn missing_file_and_bad_arguments_exit_2() {
+    let (_d, code, stderr) = audit(&["/nonexistent/leads.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: /nonexistent/leads.csv: file not found"),
+        "{stderr}"
+    );
+    let output = leadaudit()
+        .args(["audit", "x.csv", "--as-of", "25/11/2026"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error:"));
+}
+
+#[test]
+fn rules_show_prints_valid_builtin_rules_and_check_validates() {
+    let output = leadaudit().args(["rules", "show"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("mine.toml");
+    fs::write(&path, &output.stdout).unwrap();
+    let check = leadaudit()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("email.syntax"));
+
+    fs::write(
+        &path,
+        "[checks.\"email.syntax\"]\naction = \"reject\"\nfail_abov = 0.1\n",
+    )
+    .unwrap();
+    let check = leadaudit()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("line 3") && stderr.contains("fail_abov"),
+        "{stderr}"
+    );
+
+    fs::write(&path, "[checks]\n\"email.syntax\" = { action = \"off\" }\n").unwrap();
+    let (_d, code, stderr) = audit(&[&data("small_a.csv"), "-r", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no check is enabled"), "{stderr}");
+}
