@@ -46,14 +46,6 @@ pub fn check_info(id: &str) -> Option<&'static CheckInfo> {
     catalog().iter().find(|c| c.id == id)
 }
 
-/// Position of a check id in the catalog, for stable ordering.
-pub fn catalog_order(id: &str) -> usize {
-    catalog()
-        .iter()
-        .position(|c| c.id == id)
-        .unwrap_or(usize::MAX)
-}
-
 /// The lead-audit stages in the order they run: later stages may read the normalised
 /// columns that earlier ones add (dedup reads `email_normalized`, …).
 pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
@@ -149,13 +141,22 @@ impl Findings {
     /// Sorts by row, then catalog order, then detail: outputs must not depend on stage
     /// internals or thread scheduling.
     pub fn sort(&mut self) {
+        let order_of: std::collections::HashMap<&str, usize> = catalog()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let keys: Vec<(u32, usize)> = self
+            .row
+            .iter()
+            .zip(&self.check)
+            .map(|(&row, check)| (row, order_of.get(check).copied().unwrap_or(usize::MAX)))
+            .collect();
         let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| {
-            (self.row[a], catalog_order(self.check[a]), &self.detail[a]).cmp(&(
-                self.row[b],
-                catalog_order(self.check[b]),
-                &self.detail[b],
-            ))
+        order.sort_unstable_by(|&a, &b| {
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| self.detail[a].cmp(&self.detail[b]))
         });
         self.row = order.iter().map(|&i| self.row[i]).collect();
         self.check = order.iter().map(|&i| self.check[i]).collect();
