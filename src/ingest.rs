@@ -518,6 +518,12 @@ fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
             "empty file: expected a header row",
         ));
     }
+    if record.iter().flatten().any(|&b| b < 0x20 && b != b'\t') {
+        return Err(Error::input(
+            Location::file(path).line(1),
+            "the header row contains control characters: this does not look like a text file",
+        ));
+    }
     let mut headers = Vec::with_capacity(record.len());
     for (i, field) in record.iter().enumerate() {
         let text = utf8_field(field, path, 1, None, &format!("#{}", i + 1))?.trim();
@@ -532,12 +538,15 @@ fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
         .map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024))
         .collect();
     let mut rows = 0usize;
+    let (mut last_record_line, mut last_record_byte) = (1, 0);
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         rows += 1;
         let line = record
             .position()
             .map(|p| p.line() as usize)
             .unwrap_or(rows + 1);
+        last_record_line = line;
+        last_record_byte = record.position().map(|p| p.byte() as usize).unwrap_or(0);
         if record.len() != headers.len() {
             // A line holding only whitespace is not a row.
             if record.len() == 1
@@ -565,6 +574,17 @@ fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
                 builder.append_value(text);
             }
         }
+    }
+    // An unclosed quote swallows every line after it into the last record's last field,
+    // silently merging rows. Quotes pair up in a well-formed record, so a last record that
+    // spans lines with an odd number of quotes was never closed.
+    let tail = strip_bom(bytes).get(last_record_byte..).unwrap_or_default();
+    let tail = tail.trim_ascii_end();
+    if tail.contains(&b'\n') && tail.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+        return Err(Error::input(
+            Location::file(path).line(last_record_line),
+            "unbalanced quotes: a quoted field that starts on this line is never closed",
+        ));
     }
     Ok(RawTable {
         headers,
@@ -781,6 +801,18 @@ mod tests {
             err.contains("line 3") && err.contains("row 2") && err.contains("ragged"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn stray_quote_in_an_unquoted_field_is_data_not_an_unclosed_quote() {
+        let table =
+            read_delimited(b"email,height\na@b.com,5\"7\nc@d.com,6\"1\n", b',', "f.csv").unwrap();
+        assert_eq!(table.rows, 2);
+        assert_eq!(table.columns[1].get(1), Some("6\"1"));
+        let err = read_delimited(b"email,name\na@b.com,\"Ann\nc@d.com,Bob\n", b',', "f.csv")
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("unbalanced quotes"), "{err}");
     }
 
     #[test]
