@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod contact;
+
 const AS_OF: &str = "2026-11-25";
 
 fn data(name: &str) -> String {
@@ -152,8 +154,17 @@ fn audit_small_inputs_accounts_for_every_row() {
         [
             "field.missing",
             "name.missing",
+            "name.placeholder",
+            "address.postal",
             "email.missing",
-            "email.syntax"
+            "email.syntax",
+            "email.disposable",
+            "email.role",
+            "email.typo",
+            "phone.missing",
+            "phone.invalid",
+            "phone.type",
+            "phone.country_mismatch",
         ]
     );
     let syntax = summary["checks"]
@@ -254,7 +265,12 @@ fn clean_csv_has_canonical_then_normalized_then_source_row() {
             "phone",
             "postal_code",
             "company",
+            "country_normalized",
+            "postal_code_normalized",
             "email_normalized",
+            "phone_e164",
+            "phone_type",
+            "phone_region",
             "_source",
             "_row"
         ]

@@ -108,7 +108,7 @@ impl Stage for IdentityStage {
             Vec::new(),
         )?;
         Ok(StageOutput {
-            columns: vec![postal_codes.into_column(), countries.into_column()],
+            columns: vec![countries.into_column(), postal_codes.into_column()],
             findings,
             summary: vec![summary],
             report: Some(report),
