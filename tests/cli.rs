@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use common::*;
 use tempfile::TempDir;
 
+mod contact;
+
 fn small_inputs() -> Vec<String> {
     vec![
         format!("vendor_a={}", data("small_a.csv")),
@@ -64,8 +66,17 @@ fn audit_small_inputs_accounts_for_every_row() {
         [
             "field.missing",
             "name.missing",
+            "name.placeholder",
+            "address.postal",
             "email.missing",
-            "email.syntax"
+            "email.syntax",
+            "email.disposable",
+            "email.role",
+            "email.typo",
+            "phone.missing",
+            "phone.invalid",
+            "phone.type",
+            "phone.country_mismatch",
         ]
     );
     let syntax = summary["checks"]
@@ -166,7 +177,12 @@ fn clean_csv_has_canonical_then_normalized_then_source_row() {
             "phone",
             "postal_code",
             "company",
+            "country_normalized",
+            "postal_code_normalized",
             "email_normalized",
+            "phone_e164",
+            "phone_type",
+            "phone_region",
             "_source",
             "_row"
         ]

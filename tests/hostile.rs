@@ -73,18 +73,51 @@ fn wide_and_nested_inputs_are_kept() {
         headers.len()
     );
     let dir = audits_cleanly("nested.json", 2);
-    let (headers, rows) = csv_rows(&dir.path().join("out/clean.csv"));
+    // Row 1's name is a JSON object: kept verbatim, and rejected as a junk name.
+    let (headers, rows) = csv_rows(&dir.path().join("out/rejected.csv"));
     assert_eq!(
-        column(&headers, &rows, "full_name")[0],
-        r#"{"first":"Ann","last":"Lee"}"#
+        column(&headers, &rows, "full_name"),
+        [r#"{"first":"Ann","last":"Lee"}"#]
     );
-    assert_eq!(column(&headers, &rows, "phone")[1], "6502530000");
+    assert_eq!(column(&headers, &rows, "tags"), [r#"["x",{"y":1}]"#]);
+    assert_eq!(column(&headers, &rows, "_reasons"), ["name.placeholder"]);
+    let (headers, rows) = csv_rows(&dir.path().join("out/clean.csv"));
+    assert_eq!(column(&headers, &rows, "phone"), ["6502530000"]);
 }
 
 #[test]
 fn spreadsheet_mangled_and_date_variety_inputs_audit() {
-    audits_cleanly("scientific_phones.csv", 2);
-    audits_cleanly("excel_zip.csv", 3);
+    let findings = |dir: &TempDir| {
+        let (h, r) = csv_rows(&dir.path().join("out/findings.csv"));
+        column(&h, &r, "row")
+            .into_iter()
+            .zip(column(&h, &r, "check"))
+            .zip(column(&h, &r, "detail"))
+            .map(|((row, check), detail)| (row.to_string(), check.to_string(), detail.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let dir = audits_cleanly("scientific_phones.csv", 2);
+    let invalid: Vec<_> = findings(&dir)
+        .into_iter()
+        .filter(|f| f.1 == "phone.invalid")
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(invalid, ["1", "2"], "6.50253E+09 is not a phone number");
+    let dir = audits_cleanly("excel_zip.csv", 3);
+    let postal: Vec<_> = findings(&dir)
+        .into_iter()
+        .filter(|f| f.1 == "address.postal")
+        .collect();
+    assert_eq!(
+        postal.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["1", "3"],
+        "02134 on row 2 is fine"
+    );
+    assert!(
+        postal[0].2.contains("02134?"),
+        "suggests the lost leading zero: {}",
+        postal[0].2
+    );
     audits_cleanly("dates_five_formats.csv", 5);
 }
 

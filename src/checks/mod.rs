@@ -5,8 +5,14 @@
 //! Adding a family: write a module with a `CHECKS` list and a `Stage`, then add one line to
 //! [`FAMILIES`] / [`stages`].
 
+mod distinct;
 pub mod email;
+mod field_report;
 pub mod identity;
+pub mod phone;
+#[cfg(test)]
+mod robustness;
+pub mod text;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -32,7 +38,7 @@ pub struct CheckInfo {
 }
 
 /// Families in pipeline order, each with its catalog entries.
-const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS];
+const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS];
 
 /// Every implemented check, in catalog order (that order is used in every output).
 pub fn catalog() -> &'static [CheckInfo] {
@@ -52,6 +58,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
     vec![
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
+        ("phone", Box::new(phone::PhoneStage)),
     ]
 }
 

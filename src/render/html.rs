@@ -14,7 +14,13 @@ pub const SAMPLES_PER_CHECK: usize = 20;
 const TEMPLATES: &[(&str, &str)] = &[
     ("report.html", include_str!("../../templates/report.html")),
     ("base.css", include_str!("../../templates/base.css")),
+    // The contact families share one section layout (a field report).
+    ("sections/identity.html", CONTACT_SECTION),
+    ("sections/email.html", CONTACT_SECTION),
+    ("sections/phone.html", CONTACT_SECTION),
 ];
+
+const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");
 
 fn tera() -> Result<Tera> {
     let mut tera = Tera::default();

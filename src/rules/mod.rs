@@ -133,6 +133,7 @@ pub struct Rules {
     pub checks: BTreeMap<String, CheckRule>,
     pub identity: checks::identity::IdentityRules,
     pub email: checks::email::EmailRules,
+    pub phone: checks::phone::PhoneRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -155,6 +156,20 @@ fn builtin_table() -> &'static toml::Table {
         Err(e) => panic!("built-in rules do not parse: {e}"),
     });
     &TABLE
+}
+
+/// One family section of the built-in rules, e.g. `builtin_section::<EmailRules>("email")`:
+/// the `Default` of the family rules structs, so defaults live in `rules/default.toml` only.
+pub fn builtin_section<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let section = builtin_table()
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
+    match section.try_into() {
+        Ok(rules) => rules,
+        // Tested by `builtin_rules_parse`; a released binary cannot get here.
+        Err(e) => panic!("built-in [{name}] rules do not parse: {e}"),
+    }
 }
 
 /// Lays `user` over the built-in rules: inside each family section the user's keys replace
@@ -331,6 +346,9 @@ impl Rules {
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.email
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.phone
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {

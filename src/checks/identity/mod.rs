@@ -1,10 +1,25 @@
-//! Identity: is there a person (or company) behind the row, with the fields the rules require.
+//! Identity: is there a person (or company) behind the row, with the fields the rules require,
+//! a name that is a name, and a postal code that fits the country (also normalised here, as
+//! `country_normalized`, for the later stages).
+
+mod country;
+mod names;
+mod postal;
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use country::normalize_country;
+pub use names::{name_problem, same_in_every_field, NameLists, NameProblem};
+pub use postal::{verify_postal, PostalProblem, PostalVerdict};
+
+use super::distinct::Distinct;
+use super::field_report::{field_report, FieldStatus};
 use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
 use crate::error::Result;
+
+/// Name fields judged by `name.placeholder`.
+const NAME_FIELDS: &[&str] = &["first_name", "last_name", "full_name"];
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -17,13 +32,33 @@ pub const CHECKS: &[CheckInfo] = &[
         family: "identity",
         title: "no name at all (first, last or full name)",
     },
+    CheckInfo {
+        id: "name.placeholder",
+        family: "identity",
+        title: "placeholder or junk name (test, asdf, n/a, keyboard mash)",
+    },
+    CheckInfo {
+        id: "address.postal",
+        family: "identity",
+        title: "postal code is malformed for its country",
+    },
 ];
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The `[identity]` section of the rules; defaults and comments are in `rules/default.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityRules {
     /// Fields every lead must have. `a|b` means at least one of `a` and `b`.
     pub required_fields: Vec<String>,
+    /// Added to the built-in placeholder names (`rules/lists/placeholder_names.txt`); a value
+    /// starting with `* ` matches any word of a name.
+    pub extra_placeholder_names: Vec<String>,
+}
+
+impl Default for IdentityRules {
+    fn default() -> Self {
+        crate::rules::builtin_section("identity")
+    }
 }
 
 impl IdentityRules {
@@ -59,11 +94,139 @@ impl Stage for IdentityStage {
             }
             findings.push_mask(&no_name, "name.missing", "no first, last or full name");
         }
+        if ctx.rules.is_enabled("name.placeholder") {
+            name_placeholder(leads, &ctx.rules.identity, &mut findings)?;
+        }
+        let countries = country_normalized(leads, &ctx.rules.leads.default_country)?;
+        let (postal_codes, status) = postal_codes(leads, &countries, ctx, &mut findings)?;
+        let (summary, report) = field_report(
+            leads,
+            ("identity", "Postal codes", "postal_code"),
+            &status,
+            &findings,
+            &["address.postal"],
+            Vec::new(),
+        )?;
         Ok(StageOutput {
+            columns: vec![countries.into_column(), postal_codes.into_column()],
             findings,
+            summary: vec![summary],
+            report: Some(report),
             ..StageOutput::default()
         })
     }
+}
+
+/// `country_normalized`: the row's country as ISO alpha-2 (any spelling: "USA", "U.K.",
+/// "Deutschland"); the rules' default country where the row has none; null where the row's
+/// country is not recognised.
+fn country_normalized(leads: &DataFrame, default_country: &str) -> Result<StringChunked> {
+    let default_country = normalize_country(default_country);
+    let name = "country_normalized".into();
+    let Some(written) = str_column(leads, "country")? else {
+        return Ok(StringChunked::full(
+            name,
+            default_country.unwrap_or_default(),
+            leads.height(),
+        ));
+    };
+    let distinct = Distinct::new(
+        written
+            .iter()
+            .map(|v| v.map(str::trim).filter(|v| !v.is_empty())),
+    );
+    let codes = distinct.map(|raw| normalize_country(raw));
+    Ok(StringChunked::from_iter_options(
+        name,
+        distinct.per_row(&codes).map(|code| match code {
+            Some(code) => *code,
+            None => default_country,
+        }),
+    ))
+}
+
+/// `address.postal` and `postal_code_normalized`, judged in the row's normalised country.
+fn postal_codes(
+    leads: &DataFrame,
+    countries: &StringChunked,
+    ctx: &StageContext,
+    findings: &mut Findings,
+) -> Result<(StringChunked, Vec<FieldStatus>)> {
+    let name = "postal_code_normalized".into();
+    let height = leads.height();
+    let Some(codes) = str_column(leads, "postal_code")? else {
+        return Ok((
+            StringChunked::full_null(name, height),
+            vec![FieldStatus::Absent; height],
+        ));
+    };
+    let distinct = Distinct::new(codes.iter().zip(countries.iter()).map(|(code, country)| {
+        code.filter(|c| !c.trim().is_empty())
+            .map(|code| (code, country.unwrap_or_default()))
+    }));
+    let verdicts = distinct.map(|(code, country)| verify_postal(code, country));
+    let check = ctx.rules.is_enabled("address.postal");
+    let mut status = Vec::with_capacity(height);
+    let mut normalized = Vec::with_capacity(height);
+    for (row, verdict) in distinct.per_row(&verdicts).enumerate() {
+        normalized.push(verdict.and_then(|v| v.normalized.as_deref()));
+        status.push(match verdict {
+            Some(v) if v.checked && v.problem.is_none() => FieldStatus::Valid,
+            Some(v) if v.checked => FieldStatus::Invalid,
+            _ => FieldStatus::Absent,
+        });
+        if let (true, Some(problem)) = (check, verdict.and_then(|v| v.problem.as_ref())) {
+            findings.push(row as u32, "address.postal", problem.to_string());
+        }
+    }
+    Ok((
+        StringChunked::from_iter_options(name, normalized.into_iter()),
+        status,
+    ))
+}
+
+/// `name.placeholder`: one finding per row naming each junk name field, and rows whose first
+/// name, last name and company are one word.
+fn name_placeholder(
+    leads: &DataFrame,
+    rules: &IdentityRules,
+    findings: &mut Findings,
+) -> Result<()> {
+    let lists = NameLists::new(rules);
+    let mut problems: Vec<Vec<String>> = vec![Vec::new(); leads.height()];
+    for field in NAME_FIELDS {
+        let Some(values) = str_column(leads, field)? else {
+            continue;
+        };
+        let distinct = Distinct::new(values.iter());
+        let verdicts = distinct.map(|value| name_problem(value, &lists));
+        for (row, problem) in distinct.per_row(&verdicts).enumerate() {
+            if let (Some(Some(problem)), Some(list)) = (problem, problems.get_mut(row)) {
+                list.push(format!("{field}: {problem}"));
+            }
+        }
+    }
+    let first = str_column(leads, "first_name")?;
+    let last = str_column(leads, "last_name")?;
+    let company = str_column(leads, "company")?;
+    if let (Some(first), Some(last), Some(company)) = (first, last, company) {
+        let rows = first.iter().zip(last.iter()).zip(company.iter());
+        for (row, ((first, last), company)) in rows.enumerate() {
+            if let (Some(first), Some(last), Some(company), Some(list)) =
+                (first, last, company, problems.get_mut(row))
+            {
+                if same_in_every_field(first, last, company) {
+                    list.push(NameProblem::SameInEveryField.to_string());
+                }
+            }
+        }
+    }
+    for (row, list) in problems.into_iter().enumerate() {
+        if !list.is_empty() {
+            findings.push(row as u32, "name.placeholder", list.join("; "));
+        }
+    }
+    Ok(())
 }
 
 /// One `field.missing` finding per row, naming every required field it lacks.

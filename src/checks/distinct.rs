@@ -1,0 +1,67 @@
+//! Per-value work once per distinct value, in parallel: lead lists repeat values heavily
+//! (domains, countries, channels), and parsing is the expensive part.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use rayon::prelude::*;
+
+/// The distinct keys of a column (first-seen order) and each row's key index.
+pub struct Distinct<K> {
+    pub keys: Vec<K>,
+    /// Per row: index into `keys`, `None` where the row has no key.
+    pub row_key: Vec<Option<u32>>,
+}
+
+impl<K: Hash + Eq + Clone + Sync> Distinct<K> {
+    pub fn new(rows: impl Iterator<Item = Option<K>>) -> Self {
+        let mut index: HashMap<K, u32> = HashMap::new();
+        let mut keys = Vec::new();
+        let row_key = rows
+            .map(|key| {
+                key.map(|key| {
+                    *index.entry(key).or_insert_with_key(|key| {
+                        keys.push(key.clone());
+                        (keys.len() - 1) as u32
+                    })
+                })
+            })
+            .collect();
+        Distinct { keys, row_key }
+    }
+
+    /// `verify` applied to every distinct key, in parallel; results in key order.
+    pub fn map<T: Send>(&self, verify: impl Fn(&K) -> T + Sync + Send) -> Vec<T> {
+        self.keys.par_iter().map(verify).collect()
+    }
+
+    /// Per row, the result for its key.
+    pub fn per_row<'r, T>(&'r self, results: &'r [T]) -> impl Iterator<Item = Option<&'r T>> + 'r {
+        self.row_key
+            .iter()
+            .map(move |key| key.and_then(|k| results.get(k as usize)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_distinct_key_is_verified_once_and_mapped_back() {
+        let rows = [Some("a"), None, Some("b"), Some("a"), Some("a")];
+        let distinct = Distinct::new(rows.iter().copied());
+        assert_eq!(distinct.keys, ["a", "b"]);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let results = distinct.map(|k| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            k.to_uppercase()
+        });
+        assert_eq!(calls.into_inner(), 2);
+        let back: Vec<Option<&str>> = distinct
+            .per_row(&results)
+            .map(|r| r.map(String::as_str))
+            .collect();
+        assert_eq!(back, [Some("A"), None, Some("B"), Some("A"), Some("A")]);
+    }
+}

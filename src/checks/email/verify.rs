@@ -1,0 +1,314 @@
+//! One email value in, its normalised form and every finding out.
+
+use super::lists::EmailLists;
+use super::syntax::{self, ParsedEmail, SyntaxProblem};
+use super::EmailRules;
+
+/// What the email checks say about one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailVerdict {
+    /// `email_normalized`: `None` when the syntax is not deliverable.
+    pub normalized: Option<String>,
+    pub issues: Vec<EmailIssue>,
+}
+
+/// One finding; [`EmailIssue::check_id`] names its check, [`EmailIssue::detail`] explains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailIssue {
+    Syntax(SyntaxProblem),
+    /// `domain` is the list entry that matched (the address's domain or a parent of it).
+    Disposable {
+        domain: String,
+    },
+    Role {
+        local: String,
+    },
+    Free {
+        domain: String,
+    },
+    Typo {
+        domain: String,
+        suggestion: String,
+    },
+}
+
+impl EmailIssue {
+    pub fn check_id(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "email.syntax",
+            Self::Disposable { .. } => "email.disposable",
+            Self::Role { .. } => "email.role",
+            Self::Free { .. } => "email.free",
+            Self::Typo { .. } => "email.typo",
+        }
+    }
+
+    /// Plain-words explanation for findings.csv and the report; names no more of the address
+    /// than the part the finding is about.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Syntax(problem) => problem.to_string(),
+            Self::Disposable { domain } => format!("{domain} is a disposable-address domain"),
+            Self::Role { local } => format!("{local}@ is a role account, not a person"),
+            Self::Free { domain } => format!("{domain} is a free webmail domain"),
+            Self::Typo { domain, suggestion } => {
+                format!("{domain} looks mistyped: did you mean {suggestion}?")
+            }
+        }
+    }
+}
+
+/// Verifies one raw email value.
+///
+/// Normalisation (for `email_normalized` and dedup): trimmed; domain lower-cased, IDNA/punycode
+/// and mapped through `domain_aliases`; the local part lower-cased. RFC 5321 lets a server treat
+/// `Bob` and `bob` as different mailboxes, but practically every provider does not, and matching
+/// must not miss the same person typed twice. For `plus_tag_domains` a `+tag` is dropped, for
+/// `dot_insensitive_domains` dots are removed.
+///
+/// A value whose only syntax fault is a misspelt top-level domain (`gmail.con`) gets both the
+/// `email.syntax` finding and an `email.typo` suggestion.
+pub fn verify_email(raw: &str, rules: &EmailRules, lists: &EmailLists) -> EmailVerdict {
+    match syntax::parse(raw, rules) {
+        Ok(parsed) => verify_parsed(parsed, lists),
+        Err(problem) => {
+            let mut issues = Vec::new();
+            if let SyntaxProblem::UnknownTld(_) = problem {
+                if let Some(typo) = typo_in_unknown_tld(raw, lists) {
+                    issues.push(typo);
+                }
+            }
+            issues.insert(0, EmailIssue::Syntax(problem));
+            EmailVerdict {
+                normalized: None,
+                issues,
+            }
+        }
+    }
+}
+
+fn verify_parsed(parsed: ParsedEmail, lists: &EmailLists) -> EmailVerdict {
+    if parsed.is_ip_literal {
+        return EmailVerdict {
+            normalized: Some(format!("{}@{}", parsed.local.to_lowercase(), parsed.domain)),
+            issues: Vec::new(),
+        };
+    }
+    let domain = lists
+        .aliases
+        .get(&parsed.domain)
+        .cloned()
+        .unwrap_or_else(|| parsed.domain.clone());
+    let local = normalize_local(&parsed.local, &domain, lists);
+
+    let mut issues = Vec::new();
+    if let Some(entry) = lists.disposable_match(&domain) {
+        issues.push(EmailIssue::Disposable {
+            domain: entry.to_string(),
+        });
+    }
+    if lists.is_role(&parsed.local) {
+        issues.push(EmailIssue::Role {
+            local: parsed.local.to_lowercase(),
+        });
+    }
+    if lists.is_free(&domain) {
+        issues.push(EmailIssue::Free {
+            domain: domain.clone(),
+        });
+    }
+    if let Some(suggestion) = lists.typo.suggest(&parsed.domain, |d| lists.is_free(d)) {
+        issues.push(EmailIssue::Typo {
+            domain: parsed.domain.clone(),
+            suggestion,
+        });
+    }
+    EmailVerdict {
+        normalized: Some(format!("{local}@{domain}")),
+        issues,
+    }
+}
+
+fn normalize_local(local: &str, domain: &str, lists: &EmailLists) -> String {
+    let mut local = local.to_lowercase();
+    if lists.plus_tag.contains(domain) {
+        if let Some((head, _)) = local.split_once('+') {
+            if !head.is_empty() {
+                local = head.to_string();
+            }
+        }
+    }
+    if lists.dot_insensitive.contains(domain) {
+        local.retain(|c| c != '.');
+    }
+    local
+}
+
+/// For an address rejected only for its TLD, the suggestion a fixed TLD would give.
+fn typo_in_unknown_tld(raw: &str, lists: &EmailLists) -> Option<EmailIssue> {
+    let domain = super::lists::domain_key(&syntax::domain_part(raw)?);
+    let suggestion = lists.typo.suggest(&domain, |d| lists.is_free(d))?;
+    Some(EmailIssue::Typo { domain, suggestion })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verify(raw: &str) -> EmailVerdict {
+        let rules = EmailRules::default();
+        verify_email(raw, &rules, &EmailLists::new(&rules))
+    }
+
+    fn ids(raw: &str) -> Vec<&'static str> {
+        verify(raw)
+            .issues
+            .iter()
+            .map(EmailIssue::check_id)
+            .collect()
+    }
+
+    fn normalized(raw: &str) -> Option<String> {
+        verify(raw).normalized
+    }
+
+    #[test]
+    fn normalisation() {
+        let n = |raw: &str| normalized(raw);
+        assert_eq!(
+            n(" Bob.Smith@Example.COM ").as_deref(),
+            Some("bob.smith@example.com")
+        );
+        assert_eq!(n("J.O.E+promo@Gmail.com").as_deref(), Some("joe@gmail.com"));
+        assert_eq!(n("j.o.e@googlemail.com").as_deref(), Some("joe@gmail.com"));
+        assert_eq!(n("joe+x@outlook.com").as_deref(), Some("joe@outlook.com"));
+        // Dots matter outside Gmail; +tags stay where the provider is not known to drop them.
+        assert_eq!(
+            n("j.o.e+x@example.com").as_deref(),
+            Some("j.o.e+x@example.com")
+        );
+        assert_eq!(n("+x@gmail.com").as_deref(), Some("+x@gmail.com"));
+        assert_eq!(
+            n("José@Bücher.de").as_deref(),
+            Some("josé@xn--bcher-kva.de")
+        );
+        assert_eq!(n("bob@example.con"), None);
+    }
+
+    #[test]
+    fn syntax_hit_and_near_miss() {
+        assert_eq!(ids("bob@@example.com"), ["email.syntax"]);
+        assert_eq!(ids("bob@example.com"), Vec::<&str>::new());
+        let verdict = verify("Bob <bob@example.com>");
+        assert!(verdict.issues[0].detail().contains("display name"));
+    }
+
+    #[test]
+    fn disposable_hit_near_miss_and_subdomains() {
+        assert_eq!(ids("x@mailinator.com"), ["email.disposable"]);
+        assert_eq!(ids("x@eu.mail.mailinator.com"), ["email.disposable"]);
+        assert_eq!(
+            verify("x@eu.mailinator.com").issues,
+            [EmailIssue::Disposable {
+                domain: "mailinator.com".into()
+            }]
+        );
+        assert_eq!(ids("x@mailinator-corp.com"), Vec::<&str>::new());
+        assert_eq!(ids("x@mailinator.company.com"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn role_hit_and_near_miss() {
+        for raw in [
+            "info@acme.com",
+            "No-Reply@acme.com",
+            "sales+eu@acme.com",
+            "no.reply@acme.com",
+        ] {
+            assert_eq!(ids(raw), ["email.role"], "{raw}");
+        }
+        for raw in [
+            "information.desk.jane@acme.com",
+            "infomaniac@acme.com",
+            "jane.sales@acme.com",
+        ] {
+            assert_eq!(ids(raw), Vec::<&str>::new(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn free_hit_and_near_miss() {
+        assert_eq!(ids("jane@gmail.com"), ["email.free"]);
+        assert_eq!(ids("jane@yahoo.co.uk"), ["email.free"]);
+        assert_eq!(ids("jane@gmail-business.com"), Vec::<&str>::new());
+        assert_eq!(ids("jane@mail.google.com"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn typo_hit_and_near_miss() {
+        let verdict = verify("jane@gmial.com");
+        assert!(verdict.issues.contains(&EmailIssue::Typo {
+            domain: "gmial.com".into(),
+            suggestion: "gmail.com".into()
+        }));
+        assert_eq!(
+            verdict.issues.last().map(EmailIssue::detail).as_deref(),
+            Some("gmial.com looks mistyped: did you mean gmail.com?")
+        );
+        assert!(ids("jane@hotmial.com").contains(&"email.typo"));
+        assert!(ids("jane@yaho.com").contains(&"email.typo"));
+        // The real domains themselves are never typos.
+        assert!(!ids("jane@gmail.com").contains(&"email.typo"));
+        assert!(!ids("jane@mail.com").contains(&"email.typo"));
+        assert!(!ids("jane@aon.com").contains(&"email.typo"));
+    }
+
+    #[test]
+    fn misspelt_tld_gets_syntax_and_suggestion() {
+        let verdict = verify("jane@gmail.con");
+        assert_eq!(verdict.normalized, None);
+        assert_eq!(
+            verdict.issues,
+            [
+                EmailIssue::Syntax(SyntaxProblem::UnknownTld("con".into())),
+                EmailIssue::Typo {
+                    domain: "gmail.con".into(),
+                    suggestion: "gmail.com".into()
+                }
+            ]
+        );
+        assert_eq!(ids("jane@acme.con"), ["email.syntax", "email.typo"]);
+        assert_eq!(ids("jane@acme.xyzzy"), ["email.syntax"]);
+    }
+
+    #[test]
+    fn rules_extras_and_exceptions_apply() {
+        let rules = EmailRules {
+            extra_disposable_domains: vec!["Throwaway-Mail.net".into()],
+            disposable_exceptions: vec!["mailinator.com".into()],
+            extra_role_accounts: vec!["Leads".into()],
+            extra_free_domains: vec!["freemail.net".into()],
+            ..EmailRules::default()
+        };
+        let lists = EmailLists::new(&rules);
+        let ids = |raw: &str| -> Vec<&'static str> {
+            verify_email(raw, &rules, &lists)
+                .issues
+                .iter()
+                .map(EmailIssue::check_id)
+                .collect()
+        };
+        assert_eq!(ids("a@x.throwaway-mail.net"), ["email.disposable"]);
+        assert_eq!(ids("a@mailinator.com"), Vec::<&str>::new());
+        assert_eq!(ids("a@sub.mailinator.com"), Vec::<&str>::new());
+        assert_eq!(ids("leads@acme.com"), ["email.role"]);
+        assert_eq!(ids("a@freemail.net"), ["email.free"]);
+    }
+
+    #[test]
+    fn several_findings_on_one_address() {
+        assert_eq!(ids("info@gmail.com"), ["email.role", "email.free"]);
+        // A typo-squatting catch-all is both disposable (on the list) and a typo.
+        assert_eq!(ids("jane@gmial.com"), ["email.disposable", "email.typo"]);
+    }
+}
