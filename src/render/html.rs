@@ -486,7 +486,7 @@ fn top_findings_charts(summary: &Summary) -> Vec<SourceChart> {
                 .filter_map(|(id, n)| n.as_u64().filter(|&n| n > 0).map(|n| (id, n)))
                 .collect();
             // Stable sort: ties keep catalog order.
-            hits.sort_by(|a, b| b.1.cmp(&a.1));
+            hits.sort_by_key(|h| std::cmp::Reverse(h.1));
             let bars = hits
                 .into_iter()
                 .take(TOP_FINDINGS)
@@ -712,5 +712,59 @@ mod tests {
             let ratio = svg::contrast("#ffffff", &var(status));
             assert!(ratio >= 4.5, "white on --{status}: {ratio:.2}");
         }
+    }
+
+    /// A page for another command (e.g. `rankings`) extends base.html and gets the shared
+    /// header, verdict banner, audit trail and script.
+    #[test]
+    fn other_pages_extend_the_base_layout() {
+        use crate::summary::{CheckSummary, Gate, RulesRef, Tool};
+        let check = CheckSummary {
+            id: "rank.paid_top_share",
+            title: "paid products <b>over-represented</b> at the top",
+            action: Action::Flag,
+            rows: 3,
+            rate: 0.3,
+            warn_above: Some(0.1),
+            fail_above: Some(0.25),
+            status: Status::Fail,
+        };
+        let summary = Summary {
+            schema_version: 1,
+            tool: Tool::default(),
+            command: "rankings",
+            generated_at: "2026-11-25T00:00:00Z".into(),
+            as_of: "2026-11-25".into(),
+            rules: RulesRef {
+                path: "rules/rankings-cfpb.toml".into(),
+                sha256: "ab".repeat(32),
+            },
+            inputs: vec![],
+            rows: None,
+            checks: vec![check],
+            sources: vec![],
+            scorecard: vec![],
+            sections: serde_json::Map::new(),
+            gate: Gate::from_statuses([("rank.paid_top_share", Status::Fail)].into_iter(), vec![]),
+        };
+        let mut t = Templates::load(None).unwrap();
+        t.tera
+            .add_raw_template(
+                "rankings.html",
+                "{% extends \"base.html\" %}{% block heading %}Ranking audit{% endblock heading %}\
+                 {% block content %}<p id=\"tests\">{{ tests }}</p>{% endblock content %}",
+            )
+            .unwrap();
+        let mut ctx = page_context(&summary);
+        ctx.insert("tests", "<i>none</i>");
+        let html = t.render_page("rankings.html", ctx).unwrap();
+        assert!(html.contains("<h1>Ranking audit</h1>"));
+        assert!(html.contains("<p id=\"tests\">&lt;i&gt;none&lt;&#x2F;i&gt;</p>"));
+        assert!(html.contains("class=\"verdict fail\""), "verdict banner");
+        assert!(html.contains("rank.paid_top_share") && html.contains("30.00%"));
+        assert!(html.contains("&lt;b&gt;over-represented"), "titles escaped");
+        assert!(html.contains("id=\"trail\"") && html.contains("rules&#x2F;rankings-cfpb.toml"));
+        assert!(html.contains("script-src 'sha256-"));
+        assert_eq!(html.matches("<script>").count(), 1);
     }
 }

@@ -119,7 +119,7 @@ test('payloads show as text everywhere and nothing executes', async () => {
 
 test('scorecard sorts from the keyboard and announces the order', async () => {
   const { context, page, seen } = await open(REPORT_DIR);
-  const header = page.locator('table.scorecard thead th', { hasText: 'accepted %' });
+  const header = page.locator('table.scorecard thead th').filter({ hasText: /^\s*accepted\s*$/ });
   const button = header.locator('button.sort');
   assert.equal(await button.count(), 1, 'header became a button');
   await button.focus();
@@ -130,6 +130,8 @@ test('scorecard sorts from the keyboard and announces the order', async () => {
     (rows, col) => rows.map((r) => parseFloat(r.cells[col].getAttribute('data-sort'))), column);
   const up = await values();
   assert.deepEqual(up, [...up].sort((x, y) => x - y));
+  const live = await page.locator('[aria-live=polite]').textContent();
+  assert.equal(live, 'Sorted by accepted, ascending.');
   await page.keyboard.press('Space');
   assert.equal(await header.getAttribute('aria-sort'), 'descending');
   const down = await values();
