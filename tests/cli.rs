@@ -2,8 +2,9 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use tempfile::TempDir;
