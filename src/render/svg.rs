@@ -190,20 +190,25 @@ fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str) {
     );
 }
 
-/// A legend row of coloured swatches (only when there are two or more series).
-fn legend(out: &mut String, series: &[String], x: f64, y: f64) {
+/// A legend row, one entry per series (only when there are two or more): colour swatches,
+/// or the point markers when `shapes` (scatter series differ by shape too).
+fn legend(out: &mut String, series: &[String], x: f64, y: f64, shapes: bool) {
     if series.len() < 2 {
         return;
     }
     let mut cx = x;
     for (i, name) in series.iter().enumerate() {
-        let _ = write!(
-            out,
-            r#"<rect x="{}" y="{}" width="10" height="10" fill="{}"/>"#,
-            px(cx),
-            px(y - 9.0),
-            color(i)
-        );
+        if shapes {
+            marker(out, i, cx + 5.0, y - 4.0);
+        } else {
+            let _ = write!(
+                out,
+                r#"<rect x="{}" y="{}" width="10" height="10" fill="{}"/>"#,
+                px(cx),
+                px(y - 9.0),
+                color(i)
+            );
+        }
         text(out, cx + 14.0, y, "start", "", name);
         cx += 14.0 + name.chars().count() as f64 * CHAR_W + 18.0;
     }
@@ -285,7 +290,7 @@ pub fn bar_chart(chart: &BarChart) -> Svg {
         .join("; ");
     let mut out = String::new();
     open(&mut out, WIDTH, height, &chart.title, &desc);
-    legend(&mut out, &chart.series, left, 16.0);
+    legend(&mut out, &chart.series, left, 16.0, false);
     let axis_y = top + plot_h + 6.0;
     for &t in &tick_values {
         line(&mut out, x.at(t), top - 4.0, x.at(t), axis_y, GRID);
@@ -793,7 +798,7 @@ pub fn scatter(chart: &Scatter) -> Svg {
     }
     let mut out = String::new();
     open(&mut out, WIDTH, HEIGHT, &chart.title, &desc);
-    legend(&mut out, &chart.series, left, 16.0);
+    legend(&mut out, &chart.series, left, 16.0, true);
     let muted = format!(r#" fill="{MUTED}""#);
     for &t in &y_ticks {
         line(&mut out, left, y.at(t), WIDTH - right, y.at(t), GRID);
