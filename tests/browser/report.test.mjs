@@ -140,6 +140,39 @@ test('scorecard sorts from the keyboard and announces the order', async () => {
   await context.close();
 });
 
+test('accessibility basics: skip link, heading order, table captions and scopes, chart text', async () => {
+  const { context, page, seen } = await open(REPORT_DIR);
+  await page.keyboard.press('Tab');
+  const skip = page.locator('.skip-link');
+  assert.equal(await skip.evaluate((a) => a === document.activeElement), true, 'first Tab stop');
+  assert.ok(await skip.isVisible(), 'skip link visible when focused');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'content');
+  const facts = await page.evaluate(() => {
+    const levels = Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map((h) => +h.tagName[1]);
+    return {
+      levels,
+      h1: document.querySelectorAll('h1').length,
+      uncaptioned: Array.from(document.querySelectorAll('table')).filter((t) => !t.caption).length,
+      unscoped: document.querySelectorAll('thead th:not([scope]), tbody th:not([scope])').length,
+      unnamedCharts: Array.from(document.querySelectorAll('svg')).filter(
+        (s) => s.getAttribute('role') !== 'img' || !s.getAttribute('aria-label') || !s.querySelector('title')).length,
+      lang: document.documentElement.lang,
+    };
+  });
+  assert.equal(facts.h1, 1);
+  assert.equal(facts.levels[0], 1);
+  facts.levels.forEach((level, i) => {
+    if (i > 0) assert.ok(level <= facts.levels[i - 1] + 1, `heading level jumps: ${facts.levels}`);
+  });
+  assert.equal(facts.uncaptioned, 0, 'every table has a caption');
+  assert.equal(facts.unscoped, 0, 'every header cell has a scope');
+  assert.equal(facts.unnamedCharts, 0, 'every chart has role=img, aria-label and <title>');
+  assert.equal(facts.lang, 'en');
+  assertQuiet(seen);
+  await context.close();
+});
+
 test('without JavaScript the page is complete and headers are plain text', async () => {
   const { context, page, seen } = await open(REPORT_DIR, { javaScriptEnabled: false });
   await assertVerdictAndScorecard(page);
