@@ -155,7 +155,8 @@ struct PageAssets {
     script_hash: String,
 }
 
-/// Files under `dir`, recursively, in name order; hidden files and folders are skipped.
+/// Files under `dir`, recursively, in name order; hidden files and folders are skipped, and
+/// so are symlinked folders (no loops).
 fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -171,10 +172,10 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(path),
+                Ok(_) if path.is_file() => files.push(path),
+                _ => {}
             }
         }
     }
@@ -635,6 +636,8 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join(".hidden"), "ignored").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("partials/loop")).unwrap();
         let t = Templates::load(Some(dir.path())).expect("override loads");
         let mut ctx = Context::new();
         ctx.insert("verdict", &serde_json::json!({"status": "<b>pass</b>"}));
