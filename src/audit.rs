@@ -39,6 +39,8 @@ pub struct AuditOptions {
     pub as_of: NaiveDate,
     pub warn_as_error: bool,
     pub show_pii: bool,
+    /// Folder of report template overrides (`--templates`).
+    pub templates: Option<PathBuf>,
     pub progress: Progress,
 }
 
@@ -81,8 +83,10 @@ pub struct AuditResult {
 
 /// Runs an audit and writes its outputs; returns the summary (its gate gives the exit code).
 pub fn run(options: &AuditOptions) -> Result<Summary> {
+    // Template overrides are checked before the (possibly long) audit runs.
+    let templates = render::html::Templates::load(options.templates.as_deref())?;
     let result = audit(options)?;
-    render::write_audit_outputs(&result, &options.out, options.show_pii)?;
+    render::write_audit_outputs(&result, &options.out, options.show_pii, &templates)?;
     Ok(result.summary)
 }
 
@@ -190,6 +194,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         })
         .collect();
     let sources = source_summaries(&tables, &leads, &findings, &verdicts, &enabled)?;
+    let scorecard = render::scorecard::build(&sources, &findings, &enabled, &rules.sources);
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
 
     let mut inputs: Vec<InputEntry> = tables
@@ -228,6 +233,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         rows: Some(rows),
         checks,
         sources,
+        scorecard,
         sections: summary_sections,
         gate,
     };

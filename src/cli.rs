@@ -103,6 +103,11 @@ pub struct CommonArgs {
     /// Print a timing line per step on stderr
     #[arg(short, long)]
     pub verbose: bool,
+    /// Folder of report template overrides: a file there replaces the built-in template of
+    /// the same relative name (e.g. `partials/verdict.html`, `base.css`,
+    /// `sections/overlap.html`); see README "Report templates"
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 impl CommonArgs {
@@ -134,6 +139,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 as_of: args.common.as_of(),
                 warn_as_error: args.common.warn_as_error,
                 show_pii: args.show_pii,
+                templates: args.common.templates.clone(),
                 progress: args.common.progress(),
             };
             let summary = audit::run(&options)?;

@@ -119,6 +119,27 @@ pub struct SourceSummary {
     pub checks: serde_json::Map<String, serde_json::Value>,
 }
 
+/// One source's scorecard row (summary.json `scorecard[]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardRow {
+    pub source: String,
+    pub rows: usize,
+    pub accepted: usize,
+    /// Rates 0–1 keyed by `render::scorecard::COLUMNS` keys, in column order; `null` when the column's checks
+    /// are all off.
+    pub rates: serde_json::Map<String, serde_json::Value>,
+    /// From the rules' `[sources.<name>] price_per_lead`.
+    pub price_per_lead: Option<f64>,
+    /// price × rows ÷ accepted; `null` without a price or with no accepted row.
+    pub cost_per_accepted_lead: Option<f64>,
+}
+
+impl ScorecardRow {
+    pub fn rate(&self, key: &str) -> Option<f64> {
+        self.rates.get(key).and_then(serde_json::Value::as_f64)
+    }
+}
+
 /// A gate condition that is not a row check (e.g. a stale Do-Not-Call list).
 #[derive(Debug, Clone, Serialize)]
 pub struct GateNote {
@@ -193,6 +214,9 @@ pub struct Summary {
     pub checks: Vec<CheckSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceSummary>,
+    /// The vendor scorecard (`render::scorecard`), one row per source.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scorecard: Vec<ScorecardRow>,
     /// Family results that are not per-row counts (e.g. `overlap`), keyed by name.
     #[serde(flatten)]
     pub sections: serde_json::Map<String, serde_json::Value>,

@@ -2,8 +2,9 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use tempfile::TempDir;
@@ -406,4 +407,203 @@ fn rules_show_prints_valid_builtin_rules_and_check_validates() {
     let (_d, code, stderr) = audit(&[&data("small_a.csv"), "-r", path.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no check is enabled"), "{stderr}");
+}
+
+/// Writes `rows` leads that each fail several checks and carry a 5,000-character name.
+fn write_failing_leads(path: &Path, rows: usize) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(fs::File::create(path).unwrap());
+    writeln!(
+        file,
+        "Lead ID,First Name,Last Name,E-mail,Phone Number,Company"
+    )
+    .unwrap();
+    let long_name = "N".repeat(5_000);
+    for i in 1..=rows {
+        // Alternate failures so several checks have many rows.
+        let email = if i % 2 == 0 {
+            format!("lead{i}@nodot")
+        } else {
+            String::new()
+        };
+        let phone = if i % 3 == 0 { "" } else { "+1 650-253-0000" };
+        writeln!(file, "L{i},{long_name},<b>x</b>,{email},{phone},Co {i}").unwrap();
+    }
+}
+
+#[test]
+fn report_size_does_not_grow_with_row_count() {
+    let dir = TempDir::new().unwrap();
+    let mut sizes = Vec::new();
+    for rows in [200usize, 20_000] {
+        let input = dir.path().join(format!("leads_{rows}.csv"));
+        write_failing_leads(&input, rows);
+        let (out, code, stderr) = audit(&[&format!("many={}", input.display())]);
+        assert_eq!(code, 1, "{stderr}");
+        let summary = read_json(&out.path().join("out/summary.json"));
+        assert_eq!(summary["rows"]["input"], rows);
+        let html = fs::read_to_string(out.path().join("out/report.html")).unwrap();
+        // Long values are shortened: no 5,000-character name in the page.
+        assert!(!html.contains(&"N".repeat(500)));
+        assert!(html.contains('…'));
+        sizes.push(html.len());
+    }
+    // Only row counts (a few more digits) differ; the samples are capped.
+    let (small, large) = (sizes[0], sizes[1]);
+    assert!(large < 200_000, "report is {large} bytes");
+    assert!(large.abs_diff(small) < 400, "{small} vs {large} bytes");
+}
+
+#[test]
+fn samples_are_capped_per_check_and_point_to_findings_csv() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("leads.csv");
+    write_failing_leads(&input, 100);
+    let (out, _, _) = audit(&[input.to_str().unwrap()]);
+    let html = fs::read_to_string(out.path().join("out/report.html")).unwrap();
+    // email.syntax hits 50 rows; the page shows the first 20 and says so.
+    assert!(html.contains("50 rows, reject; first 20 shown"), "cap note");
+    assert!(html.contains("href=\"findings.csv\""));
+    let sample_rows = html.matches("<td class=\"mono\">L").count();
+    let checks_with_rows = read_json(&out.path().join("out/summary.json"))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rows"].as_u64().unwrap() > 0)
+        .count();
+    assert!(sample_rows <= 20 * checks_with_rows, "{sample_rows}");
+    assert!(sample_rows >= 20, "{sample_rows}");
+}
+
+#[test]
+fn scorecard_is_in_summary_json_and_md_with_cost_per_accepted_lead() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("rules.toml");
+    let builtin = leadaudit().args(["rules", "show"]).output().unwrap().stdout;
+    let mut text = String::from_utf8(builtin).unwrap();
+    text.push_str("\n[sources.vendor_a]\nprice_per_lead = 2.5\n");
+    fs::write(&rules, text).unwrap();
+    let inputs = small_inputs();
+    let (out, _, stderr) = audit(&[&args(&inputs)[..], &["-r", rules.to_str().unwrap()]].concat());
+    let out = out.path().join("out");
+    let summary = read_json(&out.join("summary.json"));
+    let card = summary["scorecard"].as_array().expect("scorecard array");
+    assert_eq!(card.len(), 4, "{stderr}");
+    let a = &card[0];
+    assert_eq!(a["source"], "vendor_a");
+    let (rows, accepted) = (a["rows"].as_f64().unwrap(), a["accepted"].as_f64().unwrap());
+    assert_eq!(a["rates"]["accepted"].as_f64().unwrap(), accepted / rows);
+    assert_eq!(
+        a["cost_per_accepted_lead"].as_f64().unwrap(),
+        2.5 * rows / accepted
+    );
+    // valid phone = rows without phone.missing/phone.invalid.
+    let (h, findings) = csv_rows(&out.join("findings.csv"));
+    let bad_phone: BTreeSet<&str> = column(&h, &findings, "source")
+        .into_iter()
+        .zip(column(&h, &findings, "row"))
+        .zip(column(&h, &findings, "check"))
+        .filter(|((s, _), c)| *s == "vendor_a" && (*c == "phone.missing" || *c == "phone.invalid"))
+        .map(|((_, r), _)| r)
+        .collect();
+    assert_eq!(
+        a["rates"]["valid_phone"].as_f64().unwrap(),
+        1.0 - bad_phone.len() as f64 / rows
+    );
+    // A column whose checks are all off is not measured (null), not 100%.
+    fs::write(
+        &rules,
+        "[checks]\n\"email.syntax\" = { action = \"reject\" }\n",
+    )
+    .unwrap();
+    let (email_only, _, _) =
+        audit(&[&args(&inputs)[..], &["-r", rules.to_str().unwrap()]].concat());
+    let card = read_json(&email_only.path().join("out/summary.json"))["scorecard"].clone();
+    assert!(card[0]["rates"]["valid_phone"].is_null(), "{card}");
+    assert!(card[1]["price_per_lead"].is_null());
+    // valid email = rows without email.missing/email.syntax, from findings.csv.
+    let (h, findings) = csv_rows(&out.join("findings.csv"));
+    let bad: BTreeSet<&str> = column(&h, &findings, "source")
+        .into_iter()
+        .zip(column(&h, &findings, "row"))
+        .zip(column(&h, &findings, "check"))
+        .filter(|((s, _), c)| *s == "vendor_a" && c.starts_with("email."))
+        .map(|((_, r), _)| r)
+        .collect();
+    assert_eq!(
+        a["rates"]["valid_email"].as_f64().unwrap(),
+        1.0 - bad.len() as f64 / rows
+    );
+    let md = fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("## Vendor scorecard"), "{md}");
+    assert!(md.contains("| cost per accepted lead |"), "{md}");
+    let expected_cost = format!("{:.2}", 2.5 * rows / accepted);
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| vendor_a |") && l.contains(&expected_cost)),
+        "{md}"
+    );
+    // Failed checks show observed beside the threshold.
+    assert!(md.contains("| fail | `field.missing` |"), "{md}");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("cost per accepted lead") && html.contains(&expected_cost));
+}
+
+#[test]
+fn templates_option_overrides_a_partial_and_rejects_unknown_files() {
+    let dir = TempDir::new().unwrap();
+    let templates = dir.path().join("tpl");
+    fs::create_dir_all(templates.join("partials")).unwrap();
+    fs::write(
+        templates.join("partials/verdict.html"),
+        "<p id=\"house-style\">Gate: {{ verdict.status }}</p>",
+    )
+    .unwrap();
+    let t = templates.to_str().unwrap();
+    let (out, code, stderr) = audit(&[&data("small_a.csv"), "--templates", t]);
+    assert_eq!(code, 1, "{stderr}");
+    let html = fs::read_to_string(out.path().join("out/report.html")).unwrap();
+    assert!(html.contains("<p id=\"house-style\">Gate: fail</p>"));
+    assert!(
+        html.contains("Vendor scorecard"),
+        "other templates stay built-in"
+    );
+
+    fs::write(templates.join("reprot.html"), "typo").unwrap();
+    let (_out, code, stderr) = audit(&[&data("small_a.csv"), "--templates", t]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("reprot.html"),
+        "{stderr}"
+    );
+    fs::remove_file(templates.join("reprot.html")).unwrap();
+    fs::write(templates.join("report.html"), "{{ no_such_variable }}").unwrap();
+    let (_out, code, stderr) = audit(&[&data("small_a.csv"), "--templates", t]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("report.html"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+
+    let help = leadaudit().args(["audit", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--templates <DIR>"));
+}
+
+#[test]
+fn report_is_deterministic_apart_from_generation_time() {
+    let inputs = small_inputs();
+    let (a, _, _) = audit(&args(&inputs));
+    let (b, _, _) = audit(&args(&inputs));
+    let read = |d: &TempDir| {
+        let html = fs::read_to_string(d.path().join("out/report.html")).unwrap();
+        let json = read_json(&d.path().join("out/summary.json"));
+        let stamp = json["generated_at"].as_str().unwrap().to_string();
+        html.replace(&stamp, "")
+    };
+    assert_eq!(read(&a), read(&b));
+    assert_eq!(
+        fs::read(a.path().join("out/summary.md")).unwrap(),
+        fs::read(b.path().join("out/summary.md")).unwrap()
+    );
 }

@@ -1,15 +1,15 @@
-//! summary.md: a short Markdown summary for CI job logs.
+//! summary.md: a short Markdown summary for CI job logs — the gate, the conditions above a
+//! threshold (observed beside the threshold) and the vendor scorecard. It holds no row data,
+//! so no PII.
 
 use std::fmt::Write;
 
+use super::numbers::{money, percent, percent_with, thousands};
+use super::scorecard::COLUMNS;
 use crate::summary::{Status, Summary};
 
-fn pct(rate: f64) -> String {
-    format!("{:.2}%", rate * 100.0)
-}
-
-fn threshold(value: Option<f64>) -> String {
-    value.map(pct).unwrap_or_else(|| "–".to_string())
+fn rate(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_string(), |v| percent_with(v, 2))
 }
 
 pub fn summary_md(summary: &Summary) -> String {
@@ -19,8 +19,17 @@ pub fn summary_md(summary: &Summary) -> String {
     if let Some(rows) = summary.rows {
         let _ = writeln!(
             md,
-            "{} rows in, {} accepted, {} rejected (as of {}, rules `{}`).\n",
-            rows.input, rows.accepted, rows.rejected, summary.as_of, summary.rules.path
+            "{} rows in, {} accepted, {} rejected. As of {}, rules {} (sha256 `{}`).\n",
+            thousands(rows.input as f64),
+            thousands(rows.accepted as f64),
+            thousands(rows.rejected as f64),
+            summary.as_of,
+            md_escape(&summary.rules.path),
+            summary
+                .rules
+                .sha256
+                .get(..12)
+                .unwrap_or(&summary.rules.sha256)
         );
     }
     let mut flagged: Vec<_> = summary
@@ -40,7 +49,7 @@ pub fn summary_md(summary: &Summary) -> String {
             "- **{}** `{}`: {}",
             note.status.as_str(),
             note.id,
-            note.message
+            md_escape(&note.message)
         );
     }
     if flagged.is_empty() {
@@ -57,38 +66,90 @@ pub fn summary_md(summary: &Summary) -> String {
                 "| {} | `{}` | {} | {} | {} | {} |",
                 c.status.as_str(),
                 c.id,
-                c.rows,
-                pct(c.rate),
-                threshold(c.warn_above),
-                threshold(c.fail_above)
+                thousands(c.rows as f64),
+                rate(Some(c.rate)),
+                rate(c.warn_above),
+                rate(c.fail_above)
             );
         }
         md.push('\n');
     }
-    if !summary.sources.is_empty() {
-        let _ = writeln!(md, "| source | rows | accepted | rejected | accepted % |");
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|");
-        for s in &summary.sources {
-            let share = if s.rows == 0 {
-                0.0
-            } else {
-                s.accepted as f64 / s.rows as f64
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} |",
-                md_escape(&s.source),
-                s.rows,
-                s.accepted,
-                s.rejected,
-                pct(share)
-            );
-        }
-    }
+    scorecard_md(summary, &mut md);
     md
 }
 
-/// Source names come from file names or the command line; keep them from breaking the table.
+/// The vendor scorecard as a Markdown table ("–": not measured, its checks are off).
+fn scorecard_md(summary: &Summary, md: &mut String) {
+    if summary.scorecard.is_empty() {
+        return;
+    }
+    let priced = summary.scorecard.iter().any(|r| r.price_per_lead.is_some());
+    let _ = write!(md, "## Vendor scorecard\n\n| source | rows |");
+    for c in COLUMNS {
+        let _ = write!(md, " {} % |", c.label);
+    }
+    if priced {
+        md.push_str(" price per lead | cost per accepted lead |");
+    }
+    md.push_str("\n|---|---:|");
+    for _ in COLUMNS {
+        md.push_str("---:|");
+    }
+    if priced {
+        md.push_str("---:|---:|");
+    }
+    md.push('\n');
+    for row in &summary.scorecard {
+        let _ = write!(
+            md,
+            "| {} | {} |",
+            md_escape(&row.source),
+            thousands(row.rows as f64)
+        );
+        for c in COLUMNS {
+            let _ = write!(
+                md,
+                " {} |",
+                row.rate(c.key).map_or("–".to_string(), percent)
+            );
+        }
+        if priced {
+            let cell = |v: Option<f64>| v.map_or("–".to_string(), money);
+            let _ = write!(
+                md,
+                " {} | {} |",
+                cell(row.price_per_lead),
+                cell(row.cost_per_accepted_lead)
+            );
+        }
+        md.push('\n');
+    }
+}
+
+/// Names and messages come from files and the command line: keep them from breaking the
+/// table or adding Markdown/HTML (CI log viewers may render it).
 fn md_escape(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '`' | '*' | '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn escapes_table_and_markup_characters() {
+        assert_eq!(md_escape("a|b <img src=x>\nc"), "a\\|b \\<img src=x\\> c");
+        assert_eq!(md_escape("vendor_a"), "vendor_a");
+    }
 }

@@ -5,6 +5,9 @@ pub mod csv;
 pub mod html;
 pub mod markdown;
 pub mod mask;
+pub mod numbers;
+pub mod scorecard;
+pub mod svg;
 
 use std::path::Path;
 
@@ -13,7 +16,12 @@ use crate::error::{Error, Result};
 use crate::summary::Summary;
 
 /// Writes every output file of `audit` into `out` (created if missing).
-pub fn write_audit_outputs(result: &AuditResult, out: &Path, show_pii: bool) -> Result<()> {
+pub fn write_audit_outputs(
+    result: &AuditResult,
+    out: &Path,
+    show_pii: bool,
+    templates: &html::Templates,
+) -> Result<()> {
     create_out_dir(out)?;
     csv::write_findings(&out.join("findings.csv"), result)?;
     csv::write_clean(&out.join("clean.csv"), result)?;
@@ -25,7 +33,7 @@ pub fn write_audit_outputs(result: &AuditResult, out: &Path, show_pii: bool) -> 
     )?;
     write_text(
         &out.join("report.html"),
-        &html::audit_report(result, show_pii)?,
+        &html::audit_report(result, show_pii, templates)?,
     )?;
     Ok(())
 }
