@@ -151,6 +151,7 @@ const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
             "record_id",
             "external_id",
             "universal_leadid",
+            "contact_id",
         ],
     ),
     (
@@ -225,8 +226,19 @@ const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
             "addr",
         ],
     ),
-    ("city", &["town", "locality"]),
-    ("state", &["province", "region", "state_province", "st"]),
+    // `mailing_*`: Salesforce contact exports (the usual `--known` file).
+    ("city", &["town", "locality", "mailing_city"]),
+    (
+        "state",
+        &[
+            "province",
+            "region",
+            "state_province",
+            "st",
+            "mailing_state",
+            "mailing_state_province",
+        ],
+    ),
     (
         "postal_code",
         &[
@@ -236,9 +248,12 @@ const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
             "postcode",
             "postal",
             "post_code",
+            "mailing_zip",
+            "mailing_postal_code",
+            "mailing_zip_postal_code",
         ],
     ),
-    ("country", &["country_code", "nation"]),
+    ("country", &["country_code", "nation", "mailing_country"]),
     (
         "date_of_birth",
         &["dob", "birth_date", "birthdate", "birthday"],
@@ -252,6 +267,7 @@ const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
             "date_captured",
             "signup_date",
             "created",
+            "created_date",
             "date",
         ],
     ),

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark: generate synthetic leads (examples/synth.rs) and time a full release
+# `leadaudit audit` on them with consent, DNC + suppression lists and a CRM export.
+#
+#   scripts/bench.sh                      # 100k and 1M rows
+#   scripts/bench.sh 100000 1000000 10000000
+#   BENCH_DIR=/data/bench scripts/bench.sh 50000
+#
+# Prints one line per size: rows, wall seconds, peak RSS, rows/s, exit code.
+# Data sets are generated once per size and seed into $BENCH_DIR (default
+# /tmp/leadaudit-bench) and reused; 1M rows take ~1.2 GB, 10M ~12 GB.
+# Peak RSS comes from GNU time (`apt-get install time` if /usr/bin/time is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+    sizes=(100000 1000000)
+fi
+bench_dir=${BENCH_DIR:-/tmp/leadaudit-bench}
+seed=${BENCH_SEED:-42}
+as_of=2026-11-25
+target=${CARGO_TARGET_DIR:-target}
+
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: /usr/bin/time (GNU time) is needed for peak RSS: apt-get install time" >&2
+    exit 2
+fi
+
+# The bin and the example together, so features resolve as for the tests.
+cargo build --release --locked --bin leadaudit --example synth >&2
+leadaudit="$target/release/leadaudit"
+synth="$target/release/examples/synth"
+
+printf '%-10s %10s %12s %12s %5s\n' rows wall_s peak_rss_mb rows_per_s exit
+for rows in "${sizes[@]}"; do
+    data="$bench_dir/synth-$rows-seed$seed"
+    if [ ! -s "$data/truth.csv" ]; then
+        "$synth" --rows "$rows" --seed "$seed" --out "$data" 2>"$bench_dir/synth-$rows.log" \
+            || { cat "$bench_dir/synth-$rows.log" >&2; exit 2; }
+    fi
+    out="$bench_dir/report-$rows"
+    timing="$bench_dir/time-$rows.txt"
+    set +e
+    /usr/bin/time -v -o "$timing" "$leadaudit" audit \
+        "$data/vendor_a.csv" "$data/vendor_b.tsv" "$data/web_leads.ndjson" \
+        --consent "$data/consent.csv" \
+        --suppress "$data/dnc.txt" --suppress "$data/suppress.csv" \
+        --known "$data/crm.csv" \
+        --as-of "$as_of" -q -o "$out" 2>"$bench_dir/audit-$rows.log"
+    code=$?
+    set -e
+    # 0 and 1 are a finished audit (gate pass/warn or fail); 2 is an error.
+    if [ "$code" -ge 2 ]; then
+        echo "bench: audit of $rows rows failed (exit $code):" >&2
+        cat "$bench_dir/audit-$rows.log" >&2
+        exit 2
+    fi
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, t, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + t[i]
+        print s }' "$timing")
+    rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
+    awk -v r="$rows" -v w="$wall" -v k="$rss_kb" -v c="$code" 'BEGIN {
+        printf "%-10d %10.2f %12.0f %12.0f %5d\n", r, w, k / 1024, (w > 0 ? r / w : 0), c }'
+done
