@@ -678,7 +678,11 @@ fn demo_audit_finds_what_the_answer_key_planted() {
     let expected: &[(&str, Pred)] = &[
         ("email.syntax", |t| t["email_defect"] == "syntax"),
         ("email.typo", |t| t["email_defect"] == "typo"),
-        ("email.disposable", |t| t["email_defect"] == "disposable"),
+        // The planted typo domains (gmial.com, hotmial.com, yaho.com, outlok.com, gmai.com)
+        // are registered typo-squatting catch-alls on the disposable list: both findings.
+        ("email.disposable", |t| {
+            t["email_defect"] == "disposable" || t["email_defect"] == "typo"
+        }),
         ("email.role", |t| t["email_defect"] == "role"),
         ("email.missing", |t| t["email_defect"] == "missing"),
         ("phone.missing", |t| t["phone_defect"] == "missing"),

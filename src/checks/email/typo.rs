@@ -63,8 +63,16 @@ impl TypoTable {
     }
 
     /// The domain the writer most likely meant, if `domain` (normalised ASCII) looks like a slip.
-    /// `is_free` tells real free-mail domains, which are never typos themselves.
-    pub(super) fn suggest(&self, domain: &str, is_free: impl Fn(&str) -> bool) -> Option<String> {
+    /// `is_free` tells real free-mail domains, which are never typos themselves. A domain that
+    /// is a real service of its own (`listed`, e.g. a disposable provider such as
+    /// `yopmail.com`) only counts as a slip one edit away: squatters register one-edit typos
+    /// (`gmial.com`), while two edits reach unrelated real names.
+    pub(super) fn suggest(
+        &self,
+        domain: &str,
+        listed: bool,
+        is_free: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         if self.real.contains(domain) || is_free(domain) {
             return None;
         }
@@ -77,7 +85,7 @@ impl TypoTable {
                 return Some(fixed);
             }
         }
-        if let Some(target) = self.closest(name, tld) {
+        if let Some(target) = self.closest(name, tld, if listed { 1 } else { usize::MAX }) {
             return Some(target.domain.clone());
         }
         // A TLD that does not exist (`.con`) is a slip whatever the name; one that does
@@ -90,7 +98,7 @@ impl TypoTable {
 
     /// The popular domain with the same TLD whose name is fewest edits from `name` (first in
     /// list order on ties, so results are deterministic).
-    fn closest(&self, name: &str, tld: &str) -> Option<&Target> {
+    fn closest(&self, name: &str, tld: &str, edit_cap: usize) -> Option<&Target> {
         let len = name.chars().count();
         let letters = LetterCounts::of(name);
         let mut best: Option<(usize, &Target)> = None;
@@ -103,7 +111,10 @@ impl TypoTable {
                 continue;
             }
             let edits = strsim::osa_distance(name, &target.name);
-            if edits > 0 && edits <= target.max_edits && best.is_none_or(|(b, _)| edits < b) {
+            if edits > 0
+                && edits <= target.max_edits.min(edit_cap)
+                && best.is_none_or(|(b, _)| edits < b)
+            {
                 best = Some((edits, target));
             }
         }
@@ -151,7 +162,9 @@ mod tests {
     }
 
     fn suggest_with(table: &TypoTable, domain: &str) -> Option<String> {
-        table.suggest(domain, |d| ["mail.com", "yahoo.fr", "gmx.at"].contains(&d))
+        table.suggest(domain, false, |d| {
+            ["mail.com", "yahoo.fr", "gmx.at"].contains(&d)
+        })
     }
 
     #[test]

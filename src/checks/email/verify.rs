@@ -117,7 +117,11 @@ fn verify_parsed(parsed: ParsedEmail, lists: &EmailLists) -> EmailVerdict {
             domain: domain.clone(),
         });
     }
-    if let Some(suggestion) = lists.typo.suggest(&parsed.domain, |d| lists.is_free(d)) {
+    let listed = lists.disposable_match(&domain).is_some();
+    if let Some(suggestion) = lists
+        .typo
+        .suggest(&parsed.domain, listed, |d| lists.is_free(d))
+    {
         issues.push(EmailIssue::Typo {
             domain: parsed.domain.clone(),
             suggestion,
@@ -147,7 +151,7 @@ fn normalize_local(local: &str, domain: &str, lists: &EmailLists) -> String {
 /// For an address rejected only for its TLD, the suggestion a fixed TLD would give.
 fn typo_in_unknown_tld(raw: &str, lists: &EmailLists) -> Option<EmailIssue> {
     let domain = super::lists::domain_key(&syntax::domain_part(raw)?);
-    let suggestion = lists.typo.suggest(&domain, |d| lists.is_free(d))?;
+    let suggestion = lists.typo.suggest(&domain, false, |d| lists.is_free(d))?;
     Some(EmailIssue::Typo { domain, suggestion })
 }
 
@@ -242,6 +246,24 @@ mod tests {
         assert_eq!(ids("jane@yahoo.co.uk"), ["email.free"]);
         assert_eq!(ids("jane@gmail-business.com"), Vec::<&str>::new());
         assert_eq!(ids("jane@mail.google.com"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_disposable_service_two_edits_from_a_popular_domain_is_not_a_typo() {
+        // yopmail -> hotmail is two substitutions; gmial.com (listed too) is one edit.
+        let verdict = verify("kim@yopmail.com");
+        assert!(
+            verdict
+                .issues
+                .iter()
+                .all(|i| !matches!(i, EmailIssue::Typo { .. })),
+            "{:?}",
+            verdict.issues
+        );
+        assert!(verdict
+            .issues
+            .iter()
+            .any(|i| matches!(i, EmailIssue::Disposable { .. })));
     }
 
     #[test]
