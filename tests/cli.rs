@@ -10,6 +10,7 @@ use common::*;
 use tempfile::TempDir;
 
 mod contact;
+mod rankings;
 
 fn small_inputs() -> Vec<String> {
     vec![
@@ -606,4 +607,130 @@ fn report_is_deterministic_apart_from_generation_time() {
         fs::read(a.path().join("out/summary.md")).unwrap(),
         fs::read(b.path().join("out/summary.md")).unwrap()
     );
+}
+
+/// The README's demo command: three lead files with consent, DNC, suppression and CRM.
+fn audit_demo() -> (TempDir, i32, String) {
+    let files = [
+        fixture("demo/vendor_a.csv"),
+        fixture("demo/vendor_b.tsv"),
+        fixture("demo/web_leads.ndjson"),
+        "--consent".into(),
+        fixture("demo/consent.csv"),
+        "--suppress".into(),
+        fixture("demo/dnc.txt"),
+        "--suppress".into(),
+        fixture("demo/suppress.csv"),
+        "--known".into(),
+        fixture("demo/crm.csv"),
+    ];
+    audit(&args(&files))
+}
+
+/// One row of the demo's answer key (fixtures/demo/truth.csv), by column name.
+type TruthRow = std::collections::BTreeMap<String, String>;
+
+fn demo_truth() -> Vec<TruthRow> {
+    let (headers, rows) = csv_rows(Path::new(&fixture("demo/truth.csv")));
+    rows.into_iter()
+        .map(|r| headers.iter().cloned().zip(r).collect())
+        .collect()
+}
+
+#[test]
+fn demo_audit_finds_what_the_answer_key_planted() {
+    let (dir, code, stderr) = audit_demo();
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    let out = dir.path().join("out");
+    assert_rows_accounted(&out);
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["rows"]["input"], 774);
+    let rows_of = |source: &str| {
+        summary["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["source"] == source)
+            .map(|i| i["rows"].clone())
+    };
+    assert_eq!(rows_of("vendor_a"), Some(256.into()));
+    assert_eq!(rows_of("vendor_b"), Some(248.into()));
+    assert_eq!(rows_of("web_leads"), Some(270.into()));
+    // Every vendor header spelling and every CRM-export header maps to a canonical field.
+    for (source, recognised) in [
+        ("vendor_a", 26),
+        ("vendor_b", 26),
+        ("web_leads", 26),
+        ("known", 12),
+    ] {
+        let input = summary["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["source"] == source)
+            .unwrap_or_else(|| panic!("no input {source}"));
+        let columns = input["columns"].as_object().expect("columns");
+        assert_eq!(columns.len(), recognised, "{source}: {columns:?}");
+    }
+
+    // Checks whose definition is unambiguous, with the truth.csv rows they must find.
+    // A check is compared whenever the built-in rules enable it.
+    type Pred = fn(&TruthRow) -> bool;
+    let expected: &[(&str, Pred)] = &[
+        ("email.syntax", |t| t["email_defect"] == "syntax"),
+        ("email.typo", |t| t["email_defect"] == "typo"),
+        ("email.disposable", |t| t["email_defect"] == "disposable"),
+        ("email.role", |t| t["email_defect"] == "role"),
+        ("email.missing", |t| t["email_defect"] == "missing"),
+        ("phone.missing", |t| t["phone_defect"] == "missing"),
+        ("phone.invalid", |t| {
+            ["junk", "too_short", "too_long", "invalid_area_code"]
+                .contains(&t["phone_defect"].as_str())
+        }),
+        ("name.placeholder", |t| t["name_placeholder"] == "true"),
+        ("address.postal", |t| t["postal_valid"] == "false"),
+        // Built-in required fields: email|phone.
+        ("field.missing", |t| {
+            t["email_defect"] == "missing" && t["phone_defect"] == "missing"
+        }),
+        ("suppress.dnc", |t| t["on_dnc"] == "true"),
+        ("suppress.list", |t| t["on_suppress"] == "true"),
+    ];
+    let truth = demo_truth();
+    let checks = summary["checks"].as_array().expect("checks");
+    let mut compared = 0;
+    for (id, pred) in expected {
+        if let Some(check) = checks.iter().find(|c| c["id"] == *id) {
+            let want = truth.iter().filter(|t| pred(t)).count() as u64;
+            assert!(want > 0, "{id}: the demo plants no case");
+            assert_eq!(check["rows"].as_u64(), Some(want), "{id}");
+            compared += 1;
+        }
+    }
+    assert!(
+        compared >= 3,
+        "the built-in rules enable too few checks to compare"
+    );
+}
+
+#[test]
+fn demo_escaping_probes_are_neutralised() {
+    let (dir, code, stderr) = audit_demo();
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    let out = dir.path().join("out");
+    let (headers, clean) = csv_rows(&out.join("clean.csv"));
+    let cells: BTreeSet<&str> = ["company", "job_title"]
+        .iter()
+        .flat_map(|c| column(&headers, &clean, c))
+        .collect();
+    for probe in [
+        "'=HYPERLINK(\"http://x\",\"y\")",
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3+cmd",
+    ] {
+        assert!(cells.contains(probe), "clean.csv lacks guarded {probe}");
+    }
+    let report = fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(!report.contains("<script>alert(1)</script>"));
 }
