@@ -30,12 +30,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         progress: Progress::new(false, true),
     };
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let summary = run(&options)?;
     println!(
-        "{sessions} sessions x {products} products: gate {} in {:.2} s wall on {} threads",
+        "{sessions} sessions x {products} products: gate {} in {:.2} s wall, {:.2} s CPU, {} threads",
         summary.gate.status.as_str(),
         start.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu_start,
         rayon::current_num_threads()
     );
     Ok(())
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far, from
+/// /proc/self/stat (Linux; 0 elsewhere): with other jobs on the machine, wall time alone
+/// says little.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    // after the name come fields 3 (state), 4, …: utime is field 14, stime field 15
+    let field = |n: usize| -> f64 {
+        after_name
+            .split_whitespace()
+            .nth(n - 3)
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(0.0)
+    };
+    (field(14) + field(15)) / 100.0
 }
