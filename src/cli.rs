@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::audit::{self, AuditOptions};
 use crate::error::Result;
 use crate::progress::Progress;
+use crate::rankings::command::RankingsOptions;
 use crate::rules::{Rules, DEFAULT_RULES};
 
 const AUDIT_EXAMPLES: &str = "\
@@ -43,9 +44,40 @@ pub enum Command {
     /// Audit lead files and write the report folder
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Test whether a comparison tool's rankings follow paid placement rather than merit
+    #[command(after_help = RANKINGS_EXAMPLES)]
+    Rankings(RankingsArgs),
     /// Validate or print rules files
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+const RANKINGS_EXAMPLES: &str = "\
+Examples:
+  # Audit a credit-card comparison tool's result lists (one row per product shown):
+  leadaudit rankings fixtures/rankings/steered.csv -r rules/rankings-cfpb.toml -o report
+
+Input columns: session_id, position (1 = top), product_id, provider, paid and/or
+compensation, optional label and disclosed, and the merit columns of the rules.
+Exit codes: 0 gate pass/warn, 1 gate fail (or warn with --warn-as-error), 2 could not run.";
+
+#[derive(Debug, Args)]
+pub struct RankingsArgs {
+    /// Results file, PATH or NAME=PATH: one row per product shown in one result list.
+    /// Formats: .csv, .tsv, .parquet, .ndjson/.jsonl, .json; .csv.gz too
+    #[arg(value_name = "RESULTS")]
+    pub results: String,
+    /// Rules file (TOML), e.g. rules/rankings-cfpb.toml; default: the built-in rules
+    #[arg(short, long, value_name = "PATH")]
+    pub rules: Option<PathBuf>,
+    /// Output folder, created if missing
+    #[arg(short, long, value_name = "DIR", default_value = "leadaudit-report")]
+    pub out: PathBuf,
+    /// Seed of the permutation tests and bootstrap (default: the rules' `rankings.seed`)
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,6 +186,27 @@ pub fn run(cli: Cli) -> Result<i32> {
                         options.out.join("report.html").display()
                     );
                 }
+            }
+            Ok(summary.gate.exit_code(options.warn_as_error))
+        }
+        Command::Rankings(args) => {
+            let options = RankingsOptions {
+                results: args.results,
+                rules: args.rules,
+                out: args.out,
+                as_of: args.common.as_of(),
+                warn_as_error: args.common.warn_as_error,
+                seed: args.seed,
+                templates: args.common.templates.clone(),
+                progress: args.common.progress(),
+            };
+            let summary = crate::rankings::command::run(&options)?;
+            if !args.common.quiet {
+                eprintln!(
+                    "gate {}; report in {}",
+                    summary.gate.status.as_str(),
+                    options.out.join("report.html").display()
+                );
             }
             Ok(summary.gate.exit_code(options.warn_as_error))
         }

@@ -326,6 +326,14 @@ impl HeaderMap {
         HeaderMap { by_key }
     }
 
+    /// Renames no header: for inputs that are not lead tables (rankings results, where
+    /// `position` is a rank, not a job title).
+    pub fn none() -> HeaderMap {
+        HeaderMap {
+            by_key: HashMap::new(),
+        }
+    }
+
     pub fn canonical(&self, header: &str) -> Option<&str> {
         self.by_key.get(&header_key(header)).map(String::as_str)
     }

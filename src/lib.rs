@@ -8,6 +8,7 @@ pub mod error;
 pub mod frame;
 pub mod ingest;
 pub mod progress;
+pub mod rankings;
 pub mod render;
 pub mod rules;
 pub mod summary;

@@ -10,6 +10,7 @@ use common::*;
 use tempfile::TempDir;
 
 mod contact;
+mod rankings;
 
 fn small_inputs() -> Vec<String> {
     vec![

@@ -38,7 +38,12 @@ pub struct CheckInfo {
 }
 
 /// Families in pipeline order, each with its catalog entries.
-const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS];
+const FAMILIES: &[&[CheckInfo]] = &[
+    identity::CHECKS,
+    email::CHECKS,
+    phone::CHECKS,
+    crate::rankings::CHECKS,
+];
 
 /// Every implemented check, in catalog order (that order is used in every output).
 pub fn catalog() -> &'static [CheckInfo] {

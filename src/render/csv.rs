@@ -72,6 +72,20 @@ impl GuardedWriter {
     }
 }
 
+/// Writes `header` and `rows` of text cells, every cell guarded against formulas.
+pub fn write_table<R: AsRef<[String]>>(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    let mut writer = GuardedWriter::create(path)?;
+    writer.write(header.iter().copied())?;
+    for row in rows {
+        writer.write(row.as_ref().iter().map(String::as_str))?;
+    }
+    writer.finish()
+}
+
 /// The named columns of the lead frame as text, for writing.
 fn text_columns(frame: &DataFrame, names: &[String]) -> Result<Vec<StringChunked>> {
     names

@@ -62,6 +62,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("sections/identity.html", CONTACT_SECTION),
     ("sections/email.html", CONTACT_SECTION),
     ("sections/phone.html", CONTACT_SECTION),
+    (
+        "rankings.html",
+        include_str!("../../templates/rankings.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");
@@ -531,6 +535,13 @@ struct RenderedSection {
     id: &'static str,
     title: String,
     html: String,
+}
+
+/// report.html of `rankings`; `data` is shaped by the rankings family (`rankings::report`).
+pub fn rankings_report(summary: &Summary, data: &Value, templates: &Templates) -> Result<String> {
+    let mut ctx = page_context(summary);
+    ctx.insert("data", data);
+    templates.render_page("rankings.html", ctx)
 }
 
 /// report.html of `audit`.

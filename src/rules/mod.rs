@@ -134,6 +134,7 @@ pub struct Rules {
     pub identity: checks::identity::IdentityRules,
     pub email: checks::email::EmailRules,
     pub phone: checks::phone::PhoneRules,
+    pub rankings: crate::rankings::RankingRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -350,6 +351,11 @@ impl Rules {
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.phone
             .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.rankings
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        crate::rankings::validate_checks(&self.checks)
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {
             return Err(Error::rules(
