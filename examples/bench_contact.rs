@@ -1,0 +1,200 @@
+//! Contact-verification benchmark: the identity, email and phone stages on N synthetic leads
+//! (default 1,000,000), with the built-in rules. Prints wall time per stage and peak memory.
+//!
+//! Run: cargo run --release --example bench_contact [-- N]
+//!
+//! The leads look like a bought list: nearly every email and phone distinct, names, domains,
+//! postal codes and countries repeating, a few percent of each kind of defect.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use leadaudit::checks::{self, SideInputs, StageContext};
+use leadaudit::rules::Rules;
+use polars::prelude::*;
+
+/// Deterministic xorshift, so every run sees the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items.get(self.below(items.len())).copied().unwrap_or_default()
+    }
+}
+
+const FIRST: &[&str] = &[
+    "James", "Mary", "José", "Li", "Nguyễn", "Anna", "Mohammed", "Olga", "Jean-Luc", "Aoife",
+    "Hiroshi", "Fatima", "Lukas", "Sofia", "test", "asdf", "N/A", "Priya", "Chen", "O'Neil",
+];
+const LAST: &[&str] = &[
+    "Smith", "Garcia", "Müller", "Ng", "Tanaka", "Rossi", "Kowalski", "Dubois", "Patel", "Kim",
+    "Johnson", "Silva", "Ivanova", "Jensen", "xxx", "Brown", "Lee", "Martin", "Nkosi", "Haddad",
+];
+const FREE: &[&str] = &[
+    "gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "aol.com", "icloud.com", "gmx.de",
+    "web.de", "orange.fr", "libero.it", "mail.ru", "qq.com",
+];
+const BAD_DOMAINS: &[&str] = &[
+    "mailinator.com", "yopmail.com", "gmial.com", "yahho.com", "gmail.con", "example..com",
+];
+/// (country as written, phone prefix, national digits to add, postal code maker id)
+const COUNTRIES: &[(&str, &str, usize, usize)] = &[
+    ("US", "+1 201 555 ", 4, 0),
+    ("USA", "(650) 253-", 4, 0),
+    ("United States", "+1 415 555 ", 4, 0),
+    ("UK", "+44 20 7946 ", 4, 1),
+    ("Deutschland", "030 12", 5, 2),
+    ("France", "+33 1 23 45 ", 4, 3),
+    ("Canada", "+1 506 234 ", 4, 4),
+    ("Japan", "03-1234-", 4, 5),
+    ("Italia", "+39 02 1234 ", 4, 3),
+    ("", "+1 212 555 ", 4, 0),
+];
+const CHANNELS: &[&str] = &["email", "email;call", "call;sms", "sms", ""];
+
+fn postal_code(rng: &mut Rng, kind: usize) -> String {
+    let n = rng.below(100_000);
+    match kind {
+        0 if n % 50 == 0 => format!("{}", n % 10_000), // lost leading zero
+        0 => format!("{n:05}"),
+        1 => format!("SW{}A {}AA", 1 + n % 9, n % 10),
+        2 => format!("{:05}", 10_000 + n % 90_000),
+        3 => format!("{:05}", 1_000 + n % 90_000),
+        4 => format!("K{}A {}B{}", n % 10, (n / 10) % 10, (n / 100) % 10),
+        _ => format!("{:03}-{:04}", 100 + n % 900, n % 10_000),
+    }
+}
+
+fn synthetic_leads(n: usize) -> PolarsResult<DataFrame> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut cols: [Vec<String>; 9] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let business: Vec<String> = (0..5_000).map(|i| format!("company{i}.com")).collect();
+    for i in 0..n {
+        let first = rng.pick(FIRST);
+        let last = rng.pick(LAST);
+        let company = format!("Company {}", rng.below(5_000));
+        let domain = match rng.below(100) {
+            0..=59 => rng.pick(FREE).to_string(),
+            60..=96 => business[rng.below(business.len())].clone(),
+            _ => rng.pick(BAD_DOMAINS).to_string(),
+        };
+        let local = match rng.below(100) {
+            0..=1 => "info".to_string(),
+            _ => format!("{}.{}{i}", first.to_lowercase(), last.to_lowercase()),
+        };
+        let email = if rng.below(100) < 3 {
+            String::new()
+        } else {
+            format!("{local}@{domain}")
+        };
+        let (country, prefix, digits, postal_kind) = COUNTRIES[i % COUNTRIES.len()];
+        let number = (i / COUNTRIES.len()) % 10usize.pow(digits as u32);
+        let phone = match rng.below(100) {
+            0..=1 => String::new(),
+            2 => format!("{prefix}{number:0digits$}9"), // an extra digit
+            _ => format!("{prefix}{number:0digits$}"),
+        };
+        let postal = postal_code(&mut rng, postal_kind);
+        let channel = rng.pick(CHANNELS);
+        for (col, value) in cols.iter_mut().zip([
+            format!("L{i}"),
+            first.to_string(),
+            last.to_string(),
+            company,
+            email,
+            phone,
+            postal,
+            country.to_string(),
+            channel.to_string(),
+        ]) {
+            col.push(value);
+        }
+    }
+    let names = [
+        "lead_id",
+        "first_name",
+        "last_name",
+        "company",
+        "email",
+        "phone",
+        "postal_code",
+        "country",
+        "channel",
+    ];
+    let mut columns: Vec<Column> = names
+        .iter()
+        .zip(cols)
+        .map(|(name, values)| {
+            StringChunked::from_iter_options(
+                (*name).into(),
+                values.into_iter().map(|v| (!v.is_empty()).then_some(v)),
+            )
+            .into_column()
+        })
+        .collect();
+    columns.push(StringChunked::full("_source".into(), "synthetic", n).into_column());
+    columns.push(UInt32Chunked::from_iter_values("_row".into(), 1..=n as u32).into_column());
+    DataFrame::new(n, columns)
+}
+
+/// Peak resident memory of this process so far (Linux), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let rules = Rules::load(None)?.rules;
+    let side = SideInputs::default();
+    let ctx = StageContext {
+        rules: &rules,
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("date")?,
+        side: &side,
+    };
+    let generated = Instant::now();
+    let mut leads = synthetic_leads(n)?;
+    println!(
+        "generated {n} leads in {:.2} s, peak RSS {:.0} MiB",
+        generated.elapsed().as_secs_f64(),
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    let contact = ["identity", "email", "phone"];
+    let started = Instant::now();
+    let mut findings = 0;
+    for (name, stage) in checks::stages()
+        .into_iter()
+        .filter(|(name, _)| contact.contains(name))
+    {
+        let t = Instant::now();
+        let output = stage.run(&leads, &ctx)?;
+        findings += output.findings.len();
+        for column in output.columns {
+            leads.with_column(column)?;
+        }
+        println!("  {name:<8} {:>6.2} s", t.elapsed().as_secs_f64());
+    }
+    println!(
+        "contact stages: {:.2} s wall for {n} leads ({findings} findings), peak RSS {:.0} MiB, {} threads",
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib().unwrap_or(f64::NAN),
+        rayon::current_num_threads()
+    );
+    Ok(())
+}
