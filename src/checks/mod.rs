@@ -8,6 +8,7 @@
 mod distinct;
 pub mod email;
 mod field_report;
+pub mod fit;
 pub mod identity;
 pub mod phone;
 #[cfg(test)]
@@ -38,7 +39,7 @@ pub struct CheckInfo {
 }
 
 /// Families in pipeline order, each with its catalog entries.
-const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS];
+const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS, fit::CHECKS];
 
 /// Every implemented check, in catalog order (that order is used in every output).
 pub fn catalog() -> &'static [CheckInfo] {
@@ -59,6 +60,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("fit", Box::new(fit::FitStage)),
     ]
 }
 
