@@ -13,8 +13,8 @@ use super::bant_column;
 use super::criteria::Criterion;
 use super::rules::{FitRules, BANT_ELEMENTS};
 use super::score::{
-    format_number, outside_column, Enabled, Item, DISQUALIFIED, EXCLUDED, OUTSIDE, QUALIFIED,
-    SCORE, SEGMENT, STAGE, STAGES,
+    format_number, outside_column, to_tenths, Enabled, Item, DISQUALIFIED, EXCLUDED, OUTSIDE,
+    QUALIFIED, SEGMENT, STAGE, STAGES, TENTHS,
 };
 use crate::checks::ReportSection;
 use crate::error::{PolarsContext, Result};
@@ -31,8 +31,9 @@ fn rate(part: u64, whole: u64) -> f64 {
     }
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+/// A mean of tenths as a score rounded to one decimal.
+fn mean_score(mean_tenths: f64) -> f64 {
+    mean_tenths.round() / 10.0
 }
 
 #[derive(Debug, Serialize)]
@@ -171,16 +172,17 @@ fn in_market() -> Expr {
     col(OUTSIDE).not().and(col(EXCLUDED).not())
 }
 
-/// Bin edges covering [min, max]: starts at a multiple of the width, at most [`MAX_BINS`].
-fn bin_layout(min: f64, max: f64, width: f64) -> (f64, f64, usize) {
-    let mut width = width;
+/// Histogram bins over scores in tenths: (first edge, width, bins), edges at multiples of
+/// the width, widened until there are at most [`MAX_BINS`].
+fn bin_layout(min: i64, max: i64, width: i64) -> (i64, i64, usize) {
+    let mut width = width.max(1);
     loop {
-        let low = (min / width).floor() * width;
-        let bins = ((max - low) / width).floor() as usize + 1;
+        let low = min.div_euclid(width) * width;
+        let bins = ((max - low) / width) as usize + 1;
         if bins <= MAX_BINS {
-            return (low, width, bins.max(1));
+            return (low, width, bins);
         }
-        width *= (bins as f64 / MAX_BINS as f64).ceil();
+        width *= bins.div_ceil(MAX_BINS) as i64;
     }
 }
 
@@ -191,14 +193,11 @@ pub fn summarize(
     enabled: Enabled,
 ) -> Result<(Value, ReportSection)> {
     let rows = scored.height() as u64;
-    let scores = scored.column(SCORE).and_then(|c| c.f64()).step(SCORE)?;
-    let (min, max) = (scores.min().unwrap_or(0.0), scores.max().unwrap_or(0.0));
-    let (low, width, bins) = bin_layout(min, max, rules.histogram_bin_width);
-    let last_bin = (bins - 1) as i64;
-    let bin = ((col(SCORE) - lit(low)) / lit(width)).cast(DataType::Int64);
-    let bin = when(bin.clone().gt(lit(last_bin)))
-        .then(lit(last_bin))
-        .otherwise(bin);
+    let scores = scored.column(TENTHS).and_then(|c| c.i64()).step(TENTHS)?;
+    let (min, max) = (scores.min().unwrap_or(0), scores.max().unwrap_or(0));
+    let (low, width, bins) = bin_layout(min, max, to_tenths(rules.histogram_bin_width));
+    // Never negative: integer division is the floor.
+    let bin = (col(TENTHS) - lit(low)) / lit(width);
 
     // Per source, in input order.
     let per_source = scored
@@ -210,7 +209,7 @@ pub fn summarize(
             in_market().sum().alias("in_market"),
             col(EXCLUDED).sum().alias("excluded"),
             col(QUALIFIED).sum().alias("qualified"),
-            col(SCORE).mean().alias("mean"),
+            col(TENTHS).mean().alias("mean"),
         ])
         .collect()
         .step("fit per source")?;
@@ -229,8 +228,8 @@ pub fn summarize(
         .step("fit histogram")?;
     let mut histogram: Vec<Bin> = (0..bins)
         .map(|b| Bin {
-            from: low + b as f64 * width,
-            to: low + (b + 1) as f64 * width,
+            from: (low + b as i64 * width) as f64 / 10.0,
+            to: (low + (b as i64 + 1) * width) as f64 / 10.0,
             rows: 0,
             qualified: 0,
         })
@@ -262,7 +261,7 @@ pub fn summarize(
             excluded: source_excluded[s],
             qualified: source_qualified[s],
             qualified_rate: rate(source_qualified[s], source_rows[s]),
-            mean_score: round1(float(&per_source, "mean", s)?),
+            mean_score: mean_score(float(&per_source, "mean", s)?),
             histogram: std::mem::take(&mut per_source_bins[s]),
         });
     }
@@ -295,7 +294,7 @@ pub fn summarize(
         .agg([
             len().alias("rows"),
             col(QUALIFIED).sum().alias("qualified"),
-            col(SCORE).mean().alias("mean"),
+            col(TENTHS).mean().alias("mean"),
         ])
         .collect()
         .step("fit segments")?;
@@ -311,7 +310,7 @@ pub fn summarize(
             rows: found.map_or(0, |i| segment_rows[i]),
             qualified: found.map_or(0, |i| segment_qualified[i]),
             mean_score: match found {
-                Some(i) => round1(float(&segment_stats, "mean", i)?),
+                Some(i) => mean_score(float(&segment_stats, "mean", i)?),
                 None => 0.0,
             },
         });
@@ -331,7 +330,7 @@ pub fn summarize(
         in_market().sum().alias("in_market"),
         col(EXCLUDED).sum().alias("excluded"),
         col(QUALIFIED).sum().alias("qualified"),
-        col(SCORE).mean().alias("mean"),
+        col(TENTHS).mean().alias("mean"),
     ];
     for c in &market_criteria {
         totals.push(
@@ -432,14 +431,14 @@ pub fn summarize(
         qualified,
         qualified_rate: rate(qualified, rows),
         score: BTreeMap::from([
-            ("min", min),
-            ("mean", round1(float(&totals, "mean", 0)?)),
-            ("max", max),
+            ("min", min as f64 / 10.0),
+            ("mean", mean_score(float(&totals, "mean", 0)?)),
+            ("max", max as f64 / 10.0),
         ]),
         stages,
         segments,
         histogram: Histogram {
-            bin_width: width,
+            bin_width: width as f64 / 10.0,
             bins: histogram,
         },
         sources,
@@ -570,17 +569,18 @@ fn chart(histogram: &Histogram, qualified: u64) -> Chart {
             label: format_number(b.to),
         }))
         .collect();
-    let y_ticks = (0..=4)
-        .map(|k| {
-            let n = peak * k / 4;
-            Tick {
-                at: unit(y(n)),
-                label: n.to_string(),
-            }
+    let mut counts: Vec<u64> = (0..=4).map(|k| peak * k / 4).collect();
+    counts.dedup();
+    let y_ticks = counts
+        .into_iter()
+        .map(|n| Tick {
+            at: unit(y(n)),
+            label: n.to_string(),
         })
         .collect();
     let total: u64 = histogram.bins.iter().map(|b| b.rows).sum();
-    let busiest = histogram.bins.iter().max_by_key(|b| b.rows);
+    // The first of equally full bins.
+    let busiest = histogram.bins.iter().rev().max_by_key(|b| b.rows);
     let description = match busiest {
         Some(b) => format!(
             "Histogram of fit scores of {total} leads in {} bins of width {}; {qualified} qualified. Most leads ({}) score {} to {}.",

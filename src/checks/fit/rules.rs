@@ -434,10 +434,10 @@ impl FitRules {
                 "`fit.top_criteria` must be between 1 and 10",
             ));
         }
-        if !(self.histogram_bin_width > 0.0) || !self.histogram_bin_width.is_finite() {
+        if !(self.histogram_bin_width >= 0.1) || !self.histogram_bin_width.is_finite() {
             return Err(invalid(
                 "fit.histogram_bin_width",
-                "`fit.histogram_bin_width` must be above 0",
+                "`fit.histogram_bin_width` must be at least 0.1 (scores have one decimal)",
             ));
         }
         Ok(())

@@ -13,6 +13,8 @@ use super::{bant_column, event_column, DATED, EXCLUSION, WEIGHT};
 
 /// Output columns (SPEC: clean.csv carries them after the input columns).
 pub const SCORE: &str = "fit_score";
+/// The score in integer tenths, for comparisons and the summary.
+pub const TENTHS: &str = "_fit_score_tenths";
 pub const SEGMENT: &str = "segment";
 pub const STAGE: &str = "stage";
 pub const TOP_CRITERIA: &str = "fit_top_criteria";
@@ -105,25 +107,41 @@ fn value_points(value: Expr, table: &BTreeMap<String, f64>) -> Expr {
     first_match(branches, special("other"))
 }
 
-/// Rounds to one decimal (half away from zero): scores are shown and compared at that
-/// precision.
-fn round1(x: Expr) -> Expr {
+/// Score in tenths, rounded half away from zero: scores are shown and compared at one
+/// decimal, and integer tenths keep that exact (polars divides by a scalar through its
+/// reciprocal, so `483 / 10` would print as 48.300000000000004).
+fn tenths(x: Expr) -> Expr {
     let scaled = x * lit(10.0);
     let half = when(scaled.clone().gt_eq(lit(0.0)))
         .then(lit(0.5))
         .otherwise(lit(-0.5));
-    (scaled + half)
-        .cast(DataType::Int64)
-        .cast(DataType::Float64)
-        / lit(10.0)
+    (scaled + half).cast(DataType::Int64)
 }
 
-/// A number as text without a trailing `.0`.
-fn number_text(x: Expr) -> Expr {
-    x.cast(DataType::String).str().strip_suffix(lit(".0"))
+/// Tenths as decimal text: `483` → `48.3`, `-50` → `-5`.
+fn tenths_text(t: Expr) -> Expr {
+    let magnitude = when(t.clone().lt(lit(0i64)))
+        .then(lit(0i64) - t.clone())
+        .otherwise(t.clone());
+    let sign = when(t.lt(lit(0i64))).then(lit("-")).otherwise(lit(""));
+    let whole = (magnitude.clone() / lit(10i64)).cast(DataType::String);
+    let decimal = magnitude % lit(10i64);
+    let fraction = when(decimal.clone().eq(lit(0i64)))
+        .then(lit(""))
+        .otherwise(concat_str(
+            [lit("."), decimal.cast(DataType::String)],
+            "",
+            false,
+        ));
+    concat_str([sign, whole, fraction], "", false)
 }
 
-/// `35` / `2.5`, as [`number_text`] shows them.
+/// A threshold or score in tenths, as the rules give it.
+pub fn to_tenths(x: f64) -> i64 {
+    (x * 10.0).round() as i64
+}
+
+/// `35` / `2.5`, as `fit_score` shows them.
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -380,8 +398,11 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
     let mut second = point_exprs;
     second.push(
         per_segment(
-            segments.iter().map(|s| lit(s.threshold)).collect(),
-            lit(0.0),
+            segments
+                .iter()
+                .map(|s| lit(to_tenths(s.threshold)))
+                .collect(),
+            lit(0i64),
         )
         .alias(THRESHOLD),
     );
@@ -408,9 +429,10 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
         .iter()
         .map(|i| col(i.column.as_str()))
         .fold(lit(0.0), |sum, p| sum + p);
-    let work = work.with_columns([round1(total).alias(SCORE)]);
+    let work = work.with_columns([tenths(total).alias(TENTHS)]);
+    let work = work.with_columns([tenths_text(col(TENTHS)).alias(SCORE)]);
 
-    let above = col(SCORE).gt_eq(col(THRESHOLD));
+    let above = col(TENTHS).gt_eq(col(THRESHOLD));
     let disqualified = col(OUTSIDE).or(col(EXCLUDED));
     let qualified = col(ABOVE)
         .and(col(BANT_COMPLETE))
@@ -437,7 +459,7 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
     let score_part = concat_str(
         [
             lit("score "),
-            number_text(col(SCORE)),
+            col(SCORE),
             when(col(ABOVE)).then(lit(" >= ")).otherwise(lit(" < ")),
             thresholds,
             lit(" (segment "),
