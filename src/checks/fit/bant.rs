@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::criteria::{
-    amount, cleaned, date_days, epoch_days, first_match, matches_whole, one_of, title_level,
+    date_days, epoch_days, first_match, matches_whole, one_of, title_level, CLEAN, NUMBER,
 };
 use super::rules::FitRules;
 
@@ -13,7 +13,7 @@ pub const OK: &str = "ok";
 pub const MISSING: &str = "missing";
 pub const IMPLAUSIBLE: &str = "implausible";
 
-/// Average days in a quarter, month, …: timelines are judged to the day, not to the calendar.
+/// Days per unit of a duration: timelines are judged to the day, not to the calendar.
 const DAYS_PER_UNIT: &[(&str, f64)] = &[
     ("day", 1.0),
     ("week", 7.0),
@@ -22,13 +22,14 @@ const DAYS_PER_UNIT: &[(&str, f64)] = &[
     ("year", 365.0),
     ("yr", 365.0),
 ];
+/// A quarter that began less than this many days ago has not ended yet.
 const QUARTER_DAYS: i32 = 91;
 
 /// `missing` when blank, `implausible` for placeholders or when `plausible` fails, else `ok`.
 fn status(rules: &FitRules, plausible: Expr) -> Expr {
     first_match(
         vec![
-            (cleaned().is_null(), lit(MISSING)),
+            (col(CLEAN).is_null(), lit(MISSING)),
             (matches_whole(&rules.bant.placeholders), lit(IMPLAUSIBLE)),
             (plausible.fill_null(lit(false)), lit(OK)),
         ],
@@ -36,10 +37,11 @@ fn status(rules: &FitRules, plausible: Expr) -> Expr {
     )
 }
 
-/// Budget: an amount of at least `min_budget`, or a word such as `approved`.
+/// Budget (reads [`NUMBER`]): an amount of at least `min_budget`, or a word such as
+/// `approved`.
 pub fn budget(rules: &FitRules) -> Expr {
     let bant = &rules.bant;
-    let plausible = amount()
+    let plausible = col(NUMBER)
         .gt_eq(lit(bant.min_budget))
         .fill_null(lit(false))
         .or(matches_whole(&bant.budget_words));
@@ -58,22 +60,19 @@ pub fn authority(rules: &FitRules) -> Expr {
 /// Need: a statement of at least `need_min_chars` characters.
 pub fn need(rules: &FitRules) -> Expr {
     let min = rules.bant.need_min_chars as u32;
-    status(rules, cleaned().str().len_chars().gt_eq(lit(min)))
+    status(rules, col(CLEAN).str().len_chars().gt_eq(lit(min)))
 }
 
-/// Timeline: a word such as `asap`, a duration (`3 months`, `6-12 months`: the near end), a
-/// date or a quarter (`Q3 2027`), within `timeline_max_days` of `as_of` and not past.
-pub fn timeline(rules: &FitRules, as_of: NaiveDate) -> Expr {
-    let bant = &rules.bant;
-    let max_days = bant.timeline_max_days as f64;
-    let text = cleaned();
-    let duration_pattern = r"(\d+)\s*(?:-\s*\d+\s*)?(day|week|month|mo|year|yr)s?\b";
-    let count = text
-        .clone()
-        .str()
-        .extract(lit(duration_pattern), 1)
-        .cast(DataType::Float64);
-    let unit = text.clone().str().extract(lit(duration_pattern), 2);
+/// Steps that read a timeline's parts: a duration in days (`3 months`, `6-12 months`: the
+/// near end), a date, and the first day of a quarter (`Q3 2027`, `2027 Q3`), as days since
+/// epoch.
+pub fn timeline_steps(rules: &FitRules) -> Vec<Vec<Expr>> {
+    let text = || col(CLEAN);
+    let duration = r"(\d+)\s*(?:-\s*\d+\s*)?(day|week|month|mo|year|yr)s?\b";
+    let quarter_first = r"\bq([1-4])\b\D{0,4}(\d{4}|\d{2})\b";
+    let year_first = r"\b(\d{4})\s*-?\s*q([1-4])\b";
+    let group = |pattern: &str, i| text().str().extract(lit(pattern.to_string()), i);
+    let unit = col("_unit");
     let unit_days = first_match(
         DAYS_PER_UNIT
             .iter()
@@ -81,25 +80,11 @@ pub fn timeline(rules: &FitRules, as_of: NaiveDate) -> Expr {
             .collect(),
         lit(NULL).cast(DataType::Float64),
     );
-    let duration_ok = (count * unit_days).lt_eq(lit(max_days));
-
-    let today = epoch_days(as_of);
-    let in_window = |days_ahead: Expr, earliest: i32| {
-        days_ahead
-            .clone()
-            .gt_eq(lit(earliest))
-            .and(days_ahead.lt_eq(lit(bant.timeline_max_days as i32)))
-    };
-    let date_ok = in_window(date_days(&rules.activity.date_formats) - lit(today), 0);
-
-    let quarter_first = r"\bq([1-4])\b\D{0,4}(\d{4}|\d{2})\b";
-    let year_first = r"\b(\d{4})\s*-?\s*q([1-4])\b";
-    let group = |pattern: &str, i| text.clone().str().extract(lit(pattern.to_string()), i);
-    let quarter = coalesce(&[group(quarter_first, 1), group(year_first, 2)]);
-    let year = coalesce(&[group(quarter_first, 2), group(year_first, 1)]);
-    let year = when(year.clone().str().len_chars().eq(lit(2u32)))
+    let year = col("_year");
+    let full_year = when(year.clone().str().len_chars().eq(lit(2u32)))
         .then(concat_str([lit("20"), year.clone()], "", false))
         .otherwise(year);
+    let quarter = col("_quarter");
     let month = first_match(
         vec![
             (quarter.clone().eq(lit("1")), lit("01")),
@@ -108,7 +93,7 @@ pub fn timeline(rules: &FitRules, as_of: NaiveDate) -> Expr {
         ],
         lit("10"),
     );
-    let start = concat_str([year, lit("-"), month, lit("-01")], "", false)
+    let quarter_start = concat_str([full_year, lit("-"), month, lit("-01")], "", false)
         .str()
         .to_date(StrptimeOptions {
             format: Some("%Y-%m-%d".into()),
@@ -117,12 +102,41 @@ pub fn timeline(rules: &FitRules, as_of: NaiveDate) -> Expr {
             cache: false,
         })
         .cast(DataType::Int32);
-    // A quarter that has begun but not ended is still a plausible timeline.
-    let quarter_ok = in_window(start - lit(today), -QUARTER_DAYS);
+    vec![
+        vec![
+            group(duration, 1).cast(DataType::Float64).alias("_count"),
+            group(duration, 2).alias("_unit"),
+            date_days(&rules.activity.date_formats).alias("_date"),
+            coalesce(&[group(quarter_first, 1), group(year_first, 2)]).alias("_quarter"),
+            coalesce(&[group(quarter_first, 2), group(year_first, 1)]).alias("_year"),
+        ],
+        vec![
+            (col("_count") * unit_days).alias("_duration"),
+            quarter_start.alias("_quarter_start"),
+        ],
+    ]
+}
 
+/// Timeline (reads [`timeline_steps`]): a word such as `asap`, or a duration, date or
+/// quarter within `timeline_max_days` of `as_of` and not past.
+pub fn timeline(rules: &FitRules, as_of: NaiveDate) -> Expr {
+    let bant = &rules.bant;
+    let today = epoch_days(as_of);
+    let max_days = bant.timeline_max_days as i32;
+    let in_window = |start: Expr, earliest: i32| {
+        let ahead = start - lit(today);
+        ahead
+            .clone()
+            .gt_eq(lit(earliest))
+            .and(ahead.lt_eq(lit(max_days)))
+            .fill_null(lit(false))
+    };
     let plausible = matches_whole(&bant.timeline_words)
-        .or(duration_ok.fill_null(lit(false)))
-        .or(date_ok.fill_null(lit(false)))
-        .or(quarter_ok.fill_null(lit(false)));
+        .or(col("_duration")
+            .lt_eq(lit(bant.timeline_max_days as f64))
+            .fill_null(lit(false)))
+        .or(in_window(col("_date"), 0))
+        // A quarter that has begun but not ended is still a plausible timeline.
+        .or(in_window(col("_quarter_start"), -QUARTER_DAYS));
     status(rules, plausible)
 }

@@ -8,8 +8,12 @@ use polars::prelude::*;
 
 use super::rules::{CodeSystem, FitRules, TitleRule};
 
-/// The name of the one column the per-value expressions read.
+/// The raw field in the per-value frame.
 pub const VALUE: &str = "value";
+/// The field trimmed and lower-cased, null when blank ([`text_step`]).
+pub const CLEAN: &str = "clean";
+/// The number read from the field ([`number_steps`]).
+pub const NUMBER: &str = "number";
 
 /// The criteria a lead is judged on; names are rules keys and output labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,12 +117,14 @@ pub fn epoch_days(date: NaiveDate) -> i32 {
     (date - epoch).num_days() as i32
 }
 
-/// The field trimmed and lower-cased; blank becomes null.
-pub fn cleaned() -> Expr {
+/// Adds [`CLEAN`]: the field trimmed and lower-cased; blank becomes null. Every per-value
+/// job starts with it, so derivations read the cleaned text once.
+pub fn text_step() -> Vec<Expr> {
     let text = col(VALUE).str().strip_chars(lit(NULL)).str().to_lowercase();
-    when(text.clone().eq(lit("")))
+    vec![when(text.clone().eq(lit("")))
         .then(null_str())
         .otherwise(text)
+        .alias(CLEAN)]
 }
 
 /// Unit words after a number: thousand / million / billion.
@@ -143,25 +149,42 @@ fn multiplier(unit: Expr) -> Expr {
     )
 }
 
-/// A number read from text like `250`, `1,000+`, `10k`, `$2.5M`, `51-200` (a range gives its
-/// midpoint; a unit on one end applies to both); null when there is no number.
-pub fn amount() -> Expr {
-    let text = cleaned().str().replace_all(lit(","), lit(""), true);
+/// Steps (after [`text_step`]) that add [`NUMBER`]: a number read from text like `250`,
+/// `1,000+`, `10k`, `$2.5M`, `51-200` (a range gives its midpoint; a unit on one end
+/// applies to both); null when there is no number. Each step materialises what the next
+/// reads, so no regular expression runs twice.
+pub fn number_steps() -> Vec<Vec<Expr>> {
     let number = r"(\d+(?:\.\d+)?)\s*";
     let low_pattern = format!(r"^\D*?{number}{UNIT}");
     let high_pattern = format!(r"^\D*?\d+(?:\.\d+)?\s*{UNIT}\s*(?:-|–|to)\s*\D*?{number}{UNIT}");
-    let extract =
-        |pattern: &str, group| text.clone().str().extract(lit(pattern.to_string()), group);
-    let low = extract(&low_pattern, 1).cast(DataType::Float64);
-    let low_unit = extract(&low_pattern, 2);
-    // Group 1 of the high pattern is the low end's unit.
-    let high = extract(&high_pattern, 2).cast(DataType::Float64);
-    let high_unit = extract(&high_pattern, 3);
-    let low_value = low * multiplier(coalesce(&[low_unit.clone(), high_unit.clone()]));
-    let high_value = high.clone() * multiplier(coalesce(&[high_unit, low_unit]));
-    when(high.is_not_null())
-        .then((low_value.clone() + high_value) / lit(2.0))
-        .otherwise(low_value)
+    let digits = || col("_digits");
+    let extract = |pattern: &str, group| digits().str().extract(lit(pattern.to_string()), group);
+    let (low_unit, high_unit) = (|| col("_low_unit"), || col("_high_unit"));
+    vec![
+        vec![col(CLEAN)
+            .str()
+            .replace_all(lit(","), lit(""), true)
+            .alias("_digits")],
+        vec![
+            extract(&low_pattern, 1)
+                .cast(DataType::Float64)
+                .alias("_low"),
+            extract(&low_pattern, 2).alias("_low_unit"),
+            // Group 1 of the high pattern is the low end's unit.
+            extract(&high_pattern, 2)
+                .cast(DataType::Float64)
+                .alias("_high"),
+            extract(&high_pattern, 3).alias("_high_unit"),
+        ],
+        vec![
+            (col("_low") * multiplier(coalesce(&[low_unit(), high_unit()]))).alias("_low_value"),
+            (col("_high") * multiplier(coalesce(&[high_unit(), low_unit()]))).alias("_high_value"),
+        ],
+        vec![when(col("_high_value").is_not_null())
+            .then((col("_low_value") + col("_high_value")) / lit(2.0))
+            .otherwise(col("_low_value"))
+            .alias(NUMBER)],
+    ]
 }
 
 /// `when(c1).then(v1).when(c2).then(v2)…otherwise(default)` from a list of branches: the
@@ -179,9 +202,10 @@ fn null_str() -> Expr {
     lit(NULL).cast(DataType::String)
 }
 
-/// The band of an amount; `unknown` when there is none. Amounts below the first bound count
+/// The band of [`NUMBER`]; `unknown` when there is none. Amounts below the first bound count
 /// in the first band.
-pub fn band(amount: Expr, bounds: &[u64], kind: BandKind) -> Expr {
+pub fn band(bounds: &[u64], kind: BandKind) -> Expr {
+    let amount = col(NUMBER);
     let names = band_names(bounds, kind);
     let mut branches = vec![(amount.clone().is_null(), lit("unknown"))];
     for (bound, name) in bounds.iter().zip(&names).rev() {
@@ -194,7 +218,7 @@ pub fn band(amount: Expr, bounds: &[u64], kind: BandKind) -> Expr {
 /// The name of the first title rule whose pattern matches the cleaned field; `other` when
 /// none does, `unknown` when the field is blank.
 pub fn title_level(rules: &[TitleRule]) -> Expr {
-    let text = cleaned();
+    let text = col(CLEAN);
     let mut branches = vec![(text.clone().is_null(), lit("unknown"))];
     for rule in rules {
         branches.push((
@@ -210,7 +234,7 @@ pub fn matches(pattern: &str) -> Expr {
     if pattern.is_empty() {
         return lit(false);
     }
-    cleaned()
+    col(CLEAN)
         .str()
         .contains(lit(pattern.to_string()), true)
         .fill_null(lit(false))
@@ -252,7 +276,7 @@ fn first_group_index(
     rules: &FitRules,
     pattern: impl Fn(&super::rules::IndustryGroup) -> Option<String>,
 ) -> Expr {
-    let text = cleaned();
+    let text = col(CLEAN);
     let branches = rules
         .industries
         .iter()
@@ -286,9 +310,14 @@ pub fn region_code() -> Expr {
         .otherwise(upper)
 }
 
-/// Email domain (lower case) of the field; null when it has no `@`.
+/// Email domain (lower case) of the field; null when it has no `@`. Runs on every row (emails
+/// are nearly all distinct): one regular expression, and only the domain is lower-cased.
 pub fn email_domain() -> Expr {
-    cleaned().str().extract(lit(r"@([^@\s]+)$"), 1)
+    col(VALUE)
+        .str()
+        .extract(lit(r"@([^@\s]+)\s*$"), 1)
+        .str()
+        .to_lowercase()
 }
 
 /// Detail of the exclusion a domain falls under (`competitor domain x.com`, …), or null.
@@ -338,7 +367,7 @@ pub fn title_exclusion(rules: &FitRules) -> Expr {
 
 /// An event count: a number, or yes/true (1) and no/false (0); negative counts are 0.
 pub fn event_count() -> Expr {
-    let text = cleaned();
+    let text = col(CLEAN);
     let yes = one_of(text.clone(), &["yes", "y", "true", "attended", "x"]);
     let number = text.cast(DataType::Float64);
     when(yes)
@@ -362,14 +391,22 @@ pub fn date_days(formats: &[String]) -> Expr {
     }
 }
 
-/// Weight of behavioural points given the last activity date: halves every half-life before
-/// `as_of` (1 for dates at or after it), `undated_weight` without a date.
+/// Column of [`date_steps`]: days since epoch of the field's date.
+pub const DATE: &str = "_date";
+
+/// Steps that add [`DATE`] (null when no format parses).
+pub fn date_steps(formats: &[String]) -> Vec<Vec<Expr>> {
+    vec![vec![date_days(formats).alias(DATE)]]
+}
+
+/// Weight of behavioural points given [`DATE`], the last activity: halves every half-life
+/// before `as_of` (1 for dates at or after it), `undated_weight` without a date.
 pub fn activity_weight(rules: &FitRules, as_of: NaiveDate) -> Expr {
-    let days = lit(epoch_days(as_of)) - date_days(&rules.activity.date_formats);
+    let days = lit(epoch_days(as_of)) - col(DATE);
     let age = when(days.clone().gt(lit(0)))
-        .then(days.clone().cast(DataType::Float64))
+        .then(days.cast(DataType::Float64))
         .otherwise(lit(0.0));
-    when(days.is_null())
+    when(col(DATE).is_null())
         .then(lit(rules.activity.undated_weight))
         .otherwise(lit(0.5).pow(age / lit(rules.activity.half_life_days)))
 }

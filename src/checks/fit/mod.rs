@@ -151,13 +151,37 @@ fn push_detail_findings(
     Ok(())
 }
 
-/// Evaluates `exprs` (over a one-column frame named [`VALUE`]) once per distinct value of
-/// `values` (null included) and spreads the results back over the rows. A missing input
-/// column counts as all null.
+/// Derivations from one input field: `steps` add working columns (each step reads the
+/// previous ones), `outputs` are the columns kept.
+struct Job<'a> {
+    field: &'a str,
+    steps: Vec<Vec<Expr>>,
+    outputs: Vec<Expr>,
+}
+
+impl<'a> Job<'a> {
+    fn new(field: &'a str, outputs: Vec<Expr>) -> Job<'a> {
+        Job {
+            field,
+            steps: Vec::new(),
+            outputs,
+        }
+    }
+
+    fn with_steps(mut self, steps: Vec<Vec<Expr>>) -> Job<'a> {
+        self.steps = steps;
+        self
+    }
+}
+
+/// Evaluates a job (over a frame of one [`VALUE`] column, plus [`criteria::CLEAN`]) once per
+/// distinct value of `values` (null included) and spreads its outputs back over the rows.
+/// A missing input column counts as all null.
 fn per_value(
     values: Option<&StringChunked>,
     height: usize,
-    exprs: Vec<Expr>,
+    steps: Vec<Vec<Expr>>,
+    outputs: Vec<Expr>,
 ) -> Result<Vec<Column>> {
     let mut distinct: Vec<Option<&str>> = Vec::new();
     let codes: Vec<IdxSize> = match values {
@@ -184,7 +208,11 @@ fn per_value(
         vec![StringChunked::from_slice_options(VALUE.into(), &distinct).into_column()],
     )
     .step("distinct values")?;
-    let derived = frame.lazy().select(exprs).collect().step("fit criteria")?;
+    let mut plan = frame.lazy().with_columns(criteria::text_step());
+    for step in steps {
+        plan = plan.with_columns(step);
+    }
+    let derived = plan.select(outputs).collect().step("fit criteria")?;
     let codes = IdxCa::from_vec("codes".into(), codes);
     derived
         .columns()
@@ -200,44 +228,47 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
     let rules = &ctx.rules.fit;
     let height = leads.height();
     let alias = |e: Expr, name: &str| e.alias(name);
-    let mut jobs: Vec<(&str, Vec<Expr>)> = vec![
-        (
+    let known = || col(criteria::CLEAN).is_not_null();
+    let mut jobs = vec![
+        Job::new(
             "country",
             vec![alias(
                 criteria::country(rules, &ctx.rules.leads.default_country),
                 &Criterion::Country.column(),
             )],
         ),
-        ("state", vec![alias(criteria::region_code(), STATE)]),
-        (
+        Job::new("state", vec![alias(criteria::region_code(), STATE)]),
+        Job::new(
             "industry",
             vec![
                 alias(criteria::industry_by_name(rules), INDUSTRY_BY_NAME),
-                alias(criteria::cleaned().is_not_null(), INDUSTRY_NAMED),
+                alias(known(), INDUSTRY_NAMED),
             ],
         ),
-        (
+        Job::new(
             "naics",
             vec![
                 alias(criteria::industry_by_code(rules), INDUSTRY_BY_CODE),
-                alias(criteria::cleaned().is_not_null(), INDUSTRY_CODED),
+                alias(known(), INDUSTRY_CODED),
             ],
         ),
-        (
+        Job::new(
             "employees",
             vec![alias(
-                criteria::band(criteria::amount(), &rules.employee_bands, BandKind::Count),
+                criteria::band(&rules.employee_bands, BandKind::Count),
                 &Criterion::Employees.column(),
             )],
-        ),
-        (
+        )
+        .with_steps(criteria::number_steps()),
+        Job::new(
             "revenue",
             vec![alias(
-                criteria::band(criteria::amount(), &rules.revenue_bands, BandKind::Money),
+                criteria::band(&rules.revenue_bands, BandKind::Money),
                 &Criterion::Revenue.column(),
             )],
-        ),
-        (
+        )
+        .with_steps(criteria::number_steps()),
+        Job::new(
             "job_title",
             vec![
                 alias(
@@ -251,52 +282,58 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
                 alias(criteria::title_exclusion(rules), TITLE_EXCLUSION),
             ],
         ),
-        (
+        Job::new(
             "last_activity_at",
             vec![
                 alias(criteria::activity_weight(rules, ctx.as_of), WEIGHT),
-                alias(
-                    criteria::date_days(&rules.activity.date_formats).is_not_null(),
-                    DATED,
-                ),
+                alias(col(criteria::DATE).is_not_null(), DATED),
             ],
-        ),
+        )
+        .with_steps(criteria::date_steps(&rules.activity.date_formats)),
     ];
     for column in EVENT_COLUMNS {
-        jobs.push((
+        jobs.push(Job::new(
             column,
             vec![alias(criteria::event_count(), &event_column(column))],
         ));
     }
     let uses_bant = rules.bant.required || rules.scores_bant();
     if uses_bant {
-        jobs.push((
-            "budget",
-            vec![alias(bant::budget(rules), &bant_column("budget"))],
-        ));
-        jobs.push((
+        jobs.push(
+            Job::new(
+                "budget",
+                vec![alias(bant::budget(rules), &bant_column("budget"))],
+            )
+            .with_steps(criteria::number_steps()),
+        );
+        jobs.push(Job::new(
             "authority",
             vec![alias(bant::authority(rules), &bant_column("authority"))],
         ));
-        jobs.push(("need", vec![alias(bant::need(rules), &bant_column("need"))]));
-        jobs.push((
-            "timeline",
-            vec![alias(
-                bant::timeline(rules, ctx.as_of),
-                &bant_column("timeline"),
-            )],
+        jobs.push(Job::new(
+            "need",
+            vec![alias(bant::need(rules), &bant_column("need"))],
         ));
+        jobs.push(
+            Job::new(
+                "timeline",
+                vec![alias(
+                    bant::timeline(rules, ctx.as_of),
+                    &bant_column("timeline"),
+                )],
+            )
+            .with_steps(bant::timeline_steps(rules)),
+        );
     }
     let inputs = jobs
         .iter()
-        .map(|(field, _)| str_column(leads, field))
+        .map(|job| str_column(leads, job.field))
         .collect::<Result<Vec<_>>>()?;
     let derived = jobs
         .into_par_iter()
         .zip(inputs)
-        .map(|((_, exprs), values)| per_value(values, height, exprs))
+        .map(|(job, values)| per_value(values, height, job.steps, job.outputs))
         .collect::<Result<Vec<Vec<Column>>>>()?;
-
     let mut columns: Vec<Column> = derived.into_iter().flatten().collect();
     columns.push(leads.column(SOURCE_COL).step(SOURCE_COL)?.clone());
     columns.push(domain_exclusions(leads, rules, enabled)?);
@@ -347,6 +384,7 @@ fn domain_exclusions(leads: &DataFrame, rules: &FitRules, enabled: Enabled) -> R
     let mut derived = per_value(
         Some(domains),
         height,
+        Vec::new(),
         vec![criteria::domain_exclusion(rules).alias(DOMAIN_EXCLUSION)],
     )?;
     derived

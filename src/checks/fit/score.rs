@@ -52,21 +52,27 @@ pub struct Item {
     pub name: String,
     /// Working column with the row's points for it.
     pub column: String,
-    /// Label in `fit_top_criteria` (`seniority=vp`, `email_clicks`).
-    label: Expr,
+    /// Column of the row's criterion value, shown after `name=` in `fit_top_criteria`
+    /// (criteria only).
+    value: Option<String>,
     /// Per segment: can it earn positive points there.
     pub positive_in: Vec<bool>,
 }
 
 impl Item {
-    fn new(name: String, label: Expr, points: Expr, positive_in: Vec<bool>) -> (Item, Expr) {
+    fn new(
+        name: &str,
+        value: Option<String>,
+        points: Expr,
+        positive_in: Vec<bool>,
+    ) -> (Item, Expr) {
         let column = format!("_fit_points_{name}");
         let expr = points.alias(column.as_str());
         (
             Item {
-                name,
+                name: name.to_string(),
                 column,
-                label,
+                value,
                 positive_in,
             },
             expr,
@@ -79,6 +85,14 @@ impl Item {
             self.positive_in.iter().map(|&p| lit(p)).collect(),
             lit(false),
         )
+    }
+
+    /// `seniority=` for criteria, the name for the others.
+    fn label_prefix(&self) -> String {
+        match self.value {
+            Some(_) => format!("{}=", self.name),
+            None => self.name.clone(),
+        }
     }
 }
 
@@ -244,13 +258,16 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
                 .collect(),
             lit(0.0),
         );
-        let name = criterion.name();
-        let label = concat_str([lit(format!("{name}=")), value], "", false);
         let positive = tables
             .iter()
             .map(|t| t.values().any(|&p| p > 0.0))
             .collect();
-        items.push(Item::new(name.to_string(), label, points, positive));
+        items.push(Item::new(
+            criterion.name(),
+            Some(criterion.column()),
+            points,
+            positive,
+        ));
     }
     let weight = col(WEIGHT);
     for (e, column) in EVENT_COLUMNS.iter().enumerate() {
@@ -281,12 +298,7 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
             .iter()
             .map(|r| r.is_some_and(|r| r.each > 0.0 && r.max != Some(0.0)))
             .collect();
-        items.push(Item::new(
-            column.to_string(),
-            lit(*column),
-            points,
-            positive,
-        ));
+        items.push(Item::new(column, None, points, positive));
     }
     if segments.iter().any(|s| s.behaviour.last_activity != 0.0) {
         let points = when(col(DATED))
@@ -304,12 +316,7 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
             .iter()
             .map(|s| s.behaviour.last_activity > 0.0)
             .collect();
-        items.push(Item::new(
-            "last_activity".into(),
-            lit("last_activity"),
-            points,
-            positive,
-        ));
+        items.push(Item::new("last_activity", None, points, positive));
     }
     for (b, element) in BANT_ELEMENTS.iter().enumerate() {
         let per: Vec<f64> = segments.iter().map(|s| s.bant.values()[b]).collect();
@@ -320,22 +327,21 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
             .then(per_segment(per.iter().map(|&p| lit(p)).collect(), lit(0.0)))
             .otherwise(lit(0.0));
         let positive = per.iter().map(|&p| p > 0.0).collect();
-        items.push(Item::new(
-            element.to_string(),
-            lit(*element),
-            points,
-            positive,
-        ));
+        items.push(Item::new(element, None, points, positive));
     }
     items
 }
 
 /// `fit_top_criteria`: labels of the items with the most positive points, best first (ties
-/// in item order), joined by `; `.
-fn top_criteria(items: &[Item], top: usize) -> Expr {
+/// in item order), joined by `; `. Steps, each reading the columns of the one before: ranks,
+/// the item picked at each place, the labels, the joined text.
+fn top_criteria(items: &[Item], top: usize) -> Vec<Vec<Expr>> {
     let points: Vec<Expr> = items.iter().map(|i| col(i.column.as_str())).collect();
+    let rank = |i: usize| format!("_fit_rank_{i}");
+    let pick = |r: usize| format!("_fit_pick_{r}");
+    let label = |r: usize| format!("_fit_label_{r}");
     // rank_i = how many items beat item i: more points, or as many and listed earlier.
-    let ranks: Vec<Expr> = (0..items.len())
+    let ranks = (0..items.len())
         .map(|i| {
             (0..items.len())
                 .filter(|&j| j != i)
@@ -348,31 +354,58 @@ fn top_criteria(items: &[Item], top: usize) -> Expr {
                     beats.cast(DataType::UInt32)
                 })
                 .fold(lit(0u32), |sum, b| sum + b)
+                .alias(rank(i).as_str())
         })
         .collect();
-    let picks: Vec<Expr> = (0..top.min(items.len()))
+    let places = top.min(items.len());
+    let picks = (0..places)
         .map(|r| {
-            first_match(
+            let branches = (0..items.len())
+                .map(|i| {
+                    let here = col(rank(i).as_str()).eq(lit(r as u32));
+                    (here.and(points[i].clone().gt(lit(0.0))), lit(i as u32))
+                })
+                .collect();
+            first_match(branches, lit(NULL).cast(DataType::UInt32)).alias(pick(r).as_str())
+        })
+        .collect();
+    let labels = (0..places)
+        .map(|r| {
+            let picked = |i: usize| col(pick(r).as_str()).eq(lit(i as u32));
+            let prefix = first_match(
                 items
                     .iter()
-                    .zip(&ranks)
-                    .zip(&points)
-                    .map(|((item, rank), p)| {
-                        (
-                            rank.clone().eq(lit(r as u32)).and(p.clone().gt(lit(0.0))),
-                            item.label.clone(),
-                        )
+                    .enumerate()
+                    .map(|(i, item)| (picked(i), lit(item.label_prefix())))
+                    .collect(),
+                lit(NULL).cast(DataType::String),
+            );
+            let value = first_match(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let value = item.value.as_deref().map_or(lit(""), col);
+                        (picked(i), value)
                     })
                     .collect(),
                 lit(NULL).cast(DataType::String),
-            )
+            );
+            concat_str([prefix, value], "", false).alias(label(r).as_str())
         })
         .collect();
-    if picks.is_empty() {
+    let joined = if places == 0 {
         lit("")
     } else {
-        concat_str(picks, "; ", true)
-    }
+        concat_str(
+            (0..places)
+                .map(|r| col(label(r).as_str()))
+                .collect::<Vec<_>>(),
+            "; ",
+            true,
+        )
+    };
+    vec![ranks, picks, labels, vec![joined.alias(TOP_CRITERIA)]]
 }
 
 /// Adds the fit outputs and working flags to the frame of criterion values; returns the
@@ -488,10 +521,9 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
     let score_detail = when(col(QUALIFIED).or(col(DISQUALIFIED)))
         .then(lit(NULL).cast(DataType::String))
         .otherwise(concat_str([score_part, bant_part], "; ", true));
-    let work = work.with_columns([
-        stage.alias(STAGE),
-        score_detail.alias(SCORE_DETAIL),
-        top_criteria(&items, rules.top_criteria).alias(TOP_CRITERIA),
-    ]);
+    let mut work = work.with_columns([stage.alias(STAGE), score_detail.alias(SCORE_DETAIL)]);
+    for step in top_criteria(&items, rules.top_criteria) {
+        work = work.with_columns(step);
+    }
     (work, items)
 }
