@@ -29,7 +29,10 @@ impl Rng {
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len())).copied().unwrap_or_default()
+        items
+            .get(self.below(items.len()))
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -42,11 +45,26 @@ const LAST: &[&str] = &[
     "Johnson", "Silva", "Ivanova", "Jensen", "xxx", "Brown", "Lee", "Martin", "Nkosi", "Haddad",
 ];
 const FREE: &[&str] = &[
-    "gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "aol.com", "icloud.com", "gmx.de",
-    "web.de", "orange.fr", "libero.it", "mail.ru", "qq.com",
+    "gmail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "aol.com",
+    "icloud.com",
+    "gmx.de",
+    "web.de",
+    "orange.fr",
+    "libero.it",
+    "mail.ru",
+    "qq.com",
 ];
 const BAD_DOMAINS: &[&str] = &[
-    "mailinator.com", "yopmail.com", "gmial.com", "yahho.com", "gmail.con", "example..com",
+    "mailinator.com",
+    "yopmail.com",
+    "gmial.com",
+    "yahho.com",
+    "gmail.con",
+    "example..com",
 ];
 /// (country as written, phone prefix, national digits to add, postal code maker id)
 const COUNTRIES: &[(&str, &str, usize, usize)] = &[
@@ -66,7 +84,7 @@ const CHANNELS: &[&str] = &["email", "email;call", "call;sms", "sms", ""];
 fn postal_code(rng: &mut Rng, kind: usize) -> String {
     let n = rng.below(100_000);
     match kind {
-        0 if n % 50 == 0 => format!("{}", n % 10_000), // lost leading zero
+        0 if n.is_multiple_of(50) => format!("{}", n % 10_000), // lost leading zero
         0 => format!("{n:05}"),
         1 => format!("SW{}A {}AA", 1 + n % 9, n % 10),
         2 => format!("{:05}", 10_000 + n % 90_000),

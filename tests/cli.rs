@@ -738,3 +738,166 @@ fn demo_escaping_probes_are_neutralised() {
     let report = fs::read_to_string(out.join("report.html")).expect("report");
     assert!(!report.contains("<script>alert(1)</script>"));
 }
+
+fn b2b_rules() -> String {
+    format!("{}/rules/b2b-icp-example.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `rules check` on `text`; returns (exit code, stdout, stderr).
+fn rules_check(text: &str) -> (i32, String, String) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("icp.toml");
+    fs::write(&path, text).unwrap();
+    let output = leadaudit()
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[test]
+fn b2b_example_rules_validate() {
+    let (code, stdout, stderr) = rules_check(&fs::read_to_string(b2b_rules()).unwrap());
+    assert_eq!(code, 0, "{stderr}");
+    for id in ["fit.market", "fit.excluded", "fit.score"] {
+        assert!(stdout.contains(id), "{stdout}");
+    }
+}
+
+#[test]
+fn fit_rules_typos_exit_2_naming_the_key() {
+    let checks = "[checks]\n\"fit.market\" = { action = \"flag\" }\n";
+    let (code, _, stderr) =
+        rules_check(&format!("{checks}[fit.market]\nindusty = [\"software\"]\n"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error:") && stderr.contains("industy") && stderr.contains("line 4"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = rules_check(&format!(
+        "{checks}[fit.market]\nseniority = [\"vp\", \"directr\"]\n"
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`fit.market.seniority`")
+            && stderr.contains("directr")
+            && stderr.contains("line 4"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn b2b_example_scores_leads_and_reports_fit() {
+    let (dir, code, stderr) = audit(&[&data("b2b_leads.csv"), "-r", &b2b_rules()]);
+    // Four of twelve leads are excluded (competitor, student, free mailbox, job seeker):
+    // above the 15% fail line of fit.excluded.
+    assert_eq!(code, 1, "{stderr}");
+    let out = dir.path().join("out");
+    assert_rows_accounted(&out);
+
+    let (headers, rows) = csv_rows(&out.join("findings.csv"));
+    assert_eq!(headers[3], "check");
+    let finding = |lead: &str, check: &str| {
+        rows.iter()
+            .find(|r| r[2] == lead && r[3] == check)
+            .map(|r| r[5].clone())
+    };
+    assert_eq!(
+        finding("B2", "fit.excluded").as_deref(),
+        Some("competitor domain metricsco.io")
+    );
+    assert_eq!(
+        finding("B4", "fit.excluded").as_deref(),
+        Some("free email domain gmail.com")
+    );
+    assert_eq!(
+        finding("B7", "fit.excluded").as_deref(),
+        Some("job seeker title")
+    );
+    assert_eq!(
+        finding("B6", "fit.market").as_deref(),
+        Some("industry=retail outside ICP; employees=1-10 outside ICP")
+    );
+    assert_eq!(
+        finding("B11", "fit.market").as_deref(),
+        Some("employees unknown (ICP requires it)")
+    );
+    assert_eq!(
+        finding("B8", "fit.score").as_deref(),
+        Some("score 48.3 < 50 (segment mid_market); BANT incomplete: budget missing, authority missing, need missing, timeline missing")
+    );
+    assert_eq!(
+        finding("B12", "fit.score").as_deref(),
+        Some("score 79.1 >= 60 (segment enterprise); BANT incomplete: budget implausible")
+    );
+    assert_eq!(finding("B1", "fit.score"), None);
+
+    let (headers, clean) = csv_rows(&out.join("clean.csv"));
+    let tail: Vec<&str> = headers[headers.len() - 6..]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "fit_score",
+            "segment",
+            "stage",
+            "fit_top_criteria",
+            "_source",
+            "_row"
+        ]
+    );
+    let ids = column(&headers, &clean, "lead_id");
+    let at = |id: &str, name: &str| {
+        let row = ids
+            .iter()
+            .position(|i| *i == id)
+            .expect("lead in clean.csv");
+        column(&headers, &clean, name)[row].to_string()
+    };
+    // VP Marketing at a 3000-person software company, active 5 days ago, BANT complete:
+    // 65 fit + 48 behaviour x 0.5^(5/21) + 20 BANT = 125.7.
+    assert_eq!(at("B1", "fit_score"), "125.7");
+    assert_eq!(at("B1", "segment"), "enterprise");
+    assert_eq!(at("B1", "stage"), "sql");
+    assert_eq!(
+        at("B1", "fit_top_criteria"),
+        "seniority=vp; industry=software; function=marketing"
+    );
+    assert_eq!(at("B9", "stage"), "sql");
+    assert_eq!(at("B12", "stage"), "mql");
+    assert_eq!(at("B8", "stage"), "lead");
+
+    let summary = read_json(&out.join("summary.json"));
+    let fit = &summary["fit"];
+    assert_eq!(fit["in_market"], 4);
+    assert_eq!(fit["qualified"], 2);
+    assert_eq!(fit["stages"]["sql"], 2);
+    assert_eq!(fit["sources"][0]["source"], "b2b_leads");
+    let total = |bins: &serde_json::Value, key: Option<&str>| -> u64 {
+        bins.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| match key {
+                Some(k) => b[k].as_u64().unwrap(),
+                None => b.as_u64().unwrap(),
+            })
+            .sum()
+    };
+    assert_eq!(total(&fit["histogram"]["bins"], Some("rows")), 12);
+    assert_eq!(total(&fit["sources"][0]["histogram"], None), 12);
+    assert_eq!(fit["criteria_missed"]["market"][0]["criterion"], "function");
+    assert_eq!(fit["bant"]["complete"], 2);
+
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Target-market fit and lead scoring"));
+    assert!(html.contains("aria-labelledby=\"fit-hist-title fit-hist-desc\""));
+    assert!(html.contains("Histogram of fit scores of 12 leads"));
+    assert!(html.contains("Histogram as a table"));
+}

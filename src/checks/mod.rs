@@ -8,6 +8,7 @@
 mod distinct;
 pub mod email;
 mod field_report;
+pub mod fit;
 pub mod identity;
 pub mod phone;
 #[cfg(test)]
@@ -42,6 +43,7 @@ const FAMILIES: &[&[CheckInfo]] = &[
     identity::CHECKS,
     email::CHECKS,
     phone::CHECKS,
+    fit::CHECKS,
     crate::rankings::CHECKS,
 ];
 
@@ -64,6 +66,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("fit", Box::new(fit::FitStage)),
     ]
 }
 

@@ -66,6 +66,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "rankings.html",
         include_str!("../../templates/rankings.html"),
     ),
+    (
+        "sections/fit.html",
+        include_str!("../../templates/sections/fit.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

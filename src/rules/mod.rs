@@ -135,6 +135,7 @@ pub struct Rules {
     pub email: checks::email::EmailRules,
     pub phone: checks::phone::PhoneRules,
     pub rankings: crate::rankings::RankingRules,
+    pub fit: checks::fit::rules::FitRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -356,6 +357,9 @@ impl Rules {
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         crate::rankings::validate_checks(&self.checks)
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.fit
+            .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {
             return Err(Error::rules(
