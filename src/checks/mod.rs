@@ -5,10 +5,12 @@
 //! Adding a family: write a module with a `CHECKS` list and a `Stage`, then add one line to
 //! [`FAMILIES`] / [`stages`].
 
+pub mod consent;
 mod distinct;
 pub mod email;
 mod field_report;
 pub mod identity;
+pub mod match_keys;
 pub mod phone;
 #[cfg(test)]
 mod robustness;
@@ -38,7 +40,12 @@ pub struct CheckInfo {
 }
 
 /// Families in pipeline order, each with its catalog entries.
-const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS];
+const FAMILIES: &[&[CheckInfo]] = &[
+    identity::CHECKS,
+    email::CHECKS,
+    phone::CHECKS,
+    consent::CHECKS,
+];
 
 /// Every implemented check, in catalog order (that order is used in every output).
 pub fn catalog() -> &'static [CheckInfo] {
@@ -59,6 +66,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("consent", Box::new(consent::ConsentStage)),
     ]
 }
 

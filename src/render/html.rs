@@ -62,6 +62,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("sections/identity.html", CONTACT_SECTION),
     ("sections/email.html", CONTACT_SECTION),
     ("sections/phone.html", CONTACT_SECTION),
+    (
+        "sections/consent.html",
+        include_str!("../../templates/sections/consent.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

@@ -134,6 +134,7 @@ pub struct Rules {
     pub identity: checks::identity::IdentityRules,
     pub email: checks::email::EmailRules,
     pub phone: checks::phone::PhoneRules,
+    pub consent: checks::consent::ConsentRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -349,6 +350,9 @@ impl Rules {
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.phone
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.consent
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {
