@@ -86,6 +86,8 @@ fn audit_small_inputs_accounts_for_every_row() {
             "consent.timing",
             "consent.revoked",
             "consent.certificate",
+            "suppress.dnc",
+            "suppress.list",
         ]
     );
     let syntax = summary["checks"]

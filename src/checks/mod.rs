@@ -14,6 +14,7 @@ pub mod match_keys;
 pub mod phone;
 #[cfg(test)]
 mod robustness;
+pub mod suppression;
 pub mod text;
 
 use std::path::PathBuf;
@@ -45,6 +46,7 @@ const FAMILIES: &[&[CheckInfo]] = &[
     email::CHECKS,
     phone::CHECKS,
     consent::CHECKS,
+    suppression::CHECKS,
 ];
 
 /// Every implemented check, in catalog order (that order is used in every output).
@@ -67,6 +69,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
         ("consent", Box::new(consent::ConsentStage)),
+        ("suppression", Box::new(suppression::SuppressionStage)),
     ]
 }
 

@@ -66,6 +66,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "sections/consent.html",
         include_str!("../../templates/sections/consent.html"),
     ),
+    (
+        "sections/suppression.html",
+        include_str!("../../templates/sections/suppression.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

@@ -135,6 +135,7 @@ pub struct Rules {
     pub email: checks::email::EmailRules,
     pub phone: checks::phone::PhoneRules,
     pub consent: checks::consent::ConsentRules,
+    pub suppression: checks::suppression::SuppressionRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -353,6 +354,9 @@ impl Rules {
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.consent
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.suppression
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {

@@ -264,8 +264,42 @@ fn without_consent_records_the_gate_warns_instead_of_passing_silently() {
 }
 
 #[test]
+fn stricter_us_pack_asks_for_tsr_record_fields() {
+    let dir = TempDir::new().unwrap();
+    let rules = dir.path().join("us.toml");
+    let pack =
+        fs::read_to_string(format!("{}/rules/us-tcpa.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    fs::write(
+        &rules,
+        pack.replace("seller_names = []", "seller_names = [\"Acme Solar\"]"),
+    )
+    .unwrap();
+    let (out, code, stderr) = audit(&[
+        &consent_data("leads.csv"),
+        "--consent",
+        &consent_data("records.csv"),
+        "-r",
+        rules.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 2, "{stderr}");
+    let found = findings_by_lead(&out.path().join("out"));
+    // 16 CFR 310.5(a)(8): the consenter's name and the purpose are part of the record.
+    assert!(
+        found["L01"]["consent.evidence"]
+            .contains("missing first_name|last_name|full_name, purpose"),
+        "{:?}",
+        found["L01"]
+    );
+}
+
+#[test]
 fn shipped_rule_packs_pass_rules_check() {
-    for pack in ["default.toml"] {
+    for pack in [
+        "default.toml",
+        "us-tcpa.toml",
+        "ca-casl.toml",
+        "eu-gdpr.toml",
+    ] {
         let path = format!("{}/rules/{pack}", env!("CARGO_MANIFEST_DIR"));
         let output = leadaudit()
             .args(["rules", "check", &path])
@@ -278,7 +312,10 @@ fn shipped_rule_packs_pass_rules_check() {
             "{pack}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        assert!(stdout.contains("consent.missing"), "{pack}: {stdout}");
+        assert!(
+            stdout.contains("consent.missing") && stdout.contains("suppress.dnc"),
+            "{pack}: {stdout}"
+        );
     }
 }
 
@@ -303,5 +340,169 @@ fn bad_consent_rules_name_the_key() {
             && stderr.contains("fax")
             && stderr.contains("consent_channels"),
         "{stderr}"
+    );
+}
+
+fn suppress_run(extra: &[&str]) -> (TempDir, i32, String) {
+    let leads = consent_data("suppress_leads.csv");
+    let rules = consent_data("suppress_rules.toml");
+    let mut args = vec![leads.as_str(), "-r", rules.as_str()];
+    args.extend_from_slice(extra);
+    audit(&args)
+}
+
+#[test]
+fn suppression_lists_and_dnc_registry() {
+    let dnc = consent_data("dnc-2026-10-01.txt");
+    let optouts = consent_data("optouts.txt");
+    let (dir, code, stderr) = suppress_run(&["--suppress", &dnc, "--suppress", &optouts]);
+    assert_ne!(code, 2, "{stderr}");
+    let out = dir.path().join("out");
+    assert_rows_accounted(&out);
+    let found = findings_by_lead(&out);
+    assert_findings(
+        &found,
+        &[
+            (
+                "S1",
+                &[(
+                    "suppress.dnc",
+                    "phone on Do-Not-Call list dnc-2026-10-01.txt (line 1)",
+                )],
+            ),
+            // One digit away from a registry number.
+            ("S2", &[]),
+            // Listed in lower case.
+            (
+                "S3",
+                &[(
+                    "suppress.list",
+                    "email on suppression list optouts.txt (line 2)",
+                )],
+            ),
+            // A subdomain of a listed domain / a domain that only ends with the same letters.
+            (
+                "S4",
+                &[(
+                    "suppress.list",
+                    "email domain on suppression list optouts.txt (line 3)",
+                )],
+            ),
+            ("S5", &[]),
+            // National format in the lead, international in the list.
+            (
+                "S6",
+                &[(
+                    "suppress.list",
+                    "phone on suppression list optouts.txt (line 5)",
+                )],
+            ),
+        ],
+    );
+    let summary = read_json(&out.join("summary.json"));
+    let files = summary["suppression"]["files"].as_array().unwrap();
+    assert_eq!(files[0]["kind"], "dnc");
+    assert_eq!(files[0]["list_date"], "2026-10-01");
+    assert_eq!(files[0]["list_date_from"], "file name");
+    assert_eq!(files[0]["age_days"], 55);
+    assert_eq!(files[1]["kind"], "list");
+    assert_eq!(files[1]["unrecognised"], 1);
+    let notes = summary["gate"]["notes"].as_array().unwrap();
+    let note = |id: &str| {
+        notes
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} note in {notes:?}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(note("suppress.dnc.list_age").contains("55 days old"));
+    assert!(note("suppress.unrecognised").contains("first: line 6"));
+    assert_eq!(summary["gate"]["status"], "warn");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Suppression and Do-Not-Call") && html.contains("2026-10-01"));
+}
+
+#[test]
+fn dnc_list_age_warns_only_past_31_days() {
+    let dir = TempDir::new().unwrap();
+    let age_note = |file_name: &str| {
+        let path = dir.path().join(file_name);
+        fs::write(&path, "6505550201\n").unwrap();
+        let (out, code, stderr) = suppress_run(&["--suppress", path.to_str().unwrap()]);
+        assert_ne!(code, 2, "{stderr}");
+        let summary = read_json(&out.path().join("out/summary.json"));
+        summary["gate"]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["id"] == "suppress.dnc.list_age")
+    };
+    // --as-of 2026-11-25: 31 days old is inside the safe harbour, 32 is not.
+    assert!(!age_note("dnc-2026-10-25.txt"));
+    assert!(age_note("dnc-2026-10-24.txt"));
+    // No date anywhere: the age is unknown, which warns too.
+    assert!(age_note("registry.txt"));
+}
+
+#[test]
+fn dnc_formats_and_declarations() {
+    let dir = TempDir::new().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // Registry format without "dnc" in the name, dated by a header line.
+    let registry = write(
+        "national.txt",
+        "# date: 2026-11-20\n650,5550201\n6505550206\n",
+    );
+    // Ten-digit numbers declared a plain list.
+    let internal = write("internal.txt", "# type: list\n6505550202\n");
+    // A CSV with a header, emails under an alias.
+    let csv = write(
+        "optouts.csv",
+        "E-mail,Reason\nS3@example.org,asked\nopted.out@example.org,asked\n",
+    );
+    let (out, code, stderr) = suppress_run(&[
+        "--suppress",
+        &registry,
+        "--suppress",
+        &internal,
+        "--suppress",
+        &csv,
+    ]);
+    assert_ne!(code, 2, "{stderr}");
+    let found = findings_by_lead(&out.path().join("out"));
+    assert!(found["S1"]["suppress.dnc"].contains("national.txt (line 2)"));
+    assert!(found["S6"]["suppress.dnc"].contains("national.txt (line 3)"));
+    assert!(found["S2"]["suppress.list"].contains("internal.txt (line 2)"));
+    assert!(found["S3"]["suppress.list"].contains("optouts.csv (line 3)"));
+    let summary = read_json(&out.path().join("out/summary.json"));
+    let files = summary["suppression"]["files"].as_array().unwrap();
+    assert_eq!(files[0]["kind_from"], "registry format");
+    assert_eq!(files[0]["list_date_from"], "file header");
+    assert_eq!(files[0]["age_days"], 5);
+    assert_eq!(files[1]["kind"], "list");
+    assert_eq!(files[2]["emails"], 2);
+    // The DNC list is 5 days old and dated: no gate note about it.
+    assert_eq!(summary["gate"]["status"], "pass", "{}", summary["gate"]);
+    assert!(!summary["gate"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == "suppress.dnc.list_age"));
+}
+
+#[test]
+fn calls_without_any_dnc_list_warn() {
+    let (out, code, stderr) = suppress_run(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary = read_json(&out.path().join("out/summary.json"));
+    assert_eq!(
+        summary["gate"]["warned"],
+        serde_json::json!(["suppress.dnc.no_list"])
     );
 }
