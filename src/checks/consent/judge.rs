@@ -337,11 +337,11 @@ fn revocation(
     for &r in covering {
         match records.revoked.get(r) {
             Some(DateCell::At(v))
-                if v.date() <= settings.as_of && consent.is_none_or(|c| !earlier(*v, c)) =>
+                if v.date() <= settings.as_of
+                    && consent.is_none_or(|c| !earlier(*v, c))
+                    && latest.is_none_or(|l| l.secs < v.secs) =>
             {
-                if latest.is_none_or(|l| l.secs < v.secs) {
-                    latest = Some(*v);
-                }
+                latest = Some(*v);
             }
             Some(DateCell::Unreadable) => {
                 unreadable = unreadable.or(records.value("revoked_at", r));
