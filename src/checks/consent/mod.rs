@@ -26,7 +26,7 @@ use polars::prelude::*;
 
 use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
 use super::{str_column, CheckInfo, Stage, StageContext, StageOutput};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::summary::{GateNote, Status};
 use judge::{Check, Leads, Settings};
 use matching::LeadKeys;
@@ -81,7 +81,7 @@ impl Stage for ConsentStage {
         // Validated when the rules were loaded; a failure here is a bug, reported as such.
         let compiled = rules
             .compile()
-            .map_err(|(key, message)| Error::rules(Location::file(key), message))?;
+            .map_err(|(key, message)| Error::internal(&format!("compiling {key}"), message))?;
         let height = leads.height();
         let default_country = ctx.rules.leads.default_country.as_str();
         let countries = lead_countries(leads)?;
