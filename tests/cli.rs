@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 use tempfile::TempDir;
 
+mod consent;
 mod contact;
 mod rankings;
 
@@ -79,6 +80,15 @@ fn audit_small_inputs_accounts_for_every_row() {
             "phone.invalid",
             "phone.type",
             "phone.country_mismatch",
+            "consent.missing",
+            "consent.evidence",
+            "consent.seller",
+            "consent.expired",
+            "consent.timing",
+            "consent.revoked",
+            "consent.certificate",
+            "suppress.dnc",
+            "suppress.list",
         ]
     );
     let syntax = summary["checks"]
@@ -185,6 +195,8 @@ fn clean_csv_has_canonical_then_normalized_then_source_row() {
             "phone_e164",
             "phone_type",
             "phone_region",
+            "consent_jurisdiction",
+            "consent_channels",
             "_source",
             "_row"
         ]

@@ -5,14 +5,17 @@
 //! Adding a family: write a module with a `CHECKS` list and a `Stage`, then add one line to
 //! [`FAMILIES`] / [`stages`].
 
+pub mod consent;
 mod distinct;
 pub mod email;
 mod field_report;
 pub mod fit;
 pub mod identity;
+pub mod match_keys;
 pub mod phone;
 #[cfg(test)]
 mod robustness;
+pub mod suppression;
 pub mod text;
 
 use std::path::PathBuf;
@@ -43,6 +46,8 @@ const FAMILIES: &[&[CheckInfo]] = &[
     identity::CHECKS,
     email::CHECKS,
     phone::CHECKS,
+    consent::CHECKS,
+    suppression::CHECKS,
     fit::CHECKS,
     crate::rankings::CHECKS,
 ];
@@ -66,6 +71,8 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("consent", Box::new(consent::ConsentStage)),
+        ("suppression", Box::new(suppression::SuppressionStage)),
         ("fit", Box::new(fit::FitStage)),
     ]
 }

@@ -70,6 +70,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "sections/fit.html",
         include_str!("../../templates/sections/fit.html"),
     ),
+    (
+        "sections/consent.html",
+        include_str!("../../templates/sections/consent.html"),
+    ),
+    (
+        "sections/suppression.html",
+        include_str!("../../templates/sections/suppression.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

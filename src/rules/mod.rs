@@ -136,6 +136,8 @@ pub struct Rules {
     pub phone: checks::phone::PhoneRules,
     pub rankings: crate::rankings::RankingRules,
     pub fit: checks::fit::rules::FitRules,
+    pub consent: checks::consent::ConsentRules,
+    pub suppression: checks::suppression::SuppressionRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -359,6 +361,12 @@ impl Rules {
         crate::rankings::validate_checks(&self.checks)
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.fit
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.consent
+            .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.suppression
             .validate()
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {

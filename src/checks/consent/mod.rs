@@ -1,0 +1,189 @@
+//! Consent: does each lead have provable consent for the channels it is meant for, under the
+//! rules of its jurisdiction (TCPA/TSR, CASL, GDPR rule pack sections)?
+//!
+//! Records come from `--consent`; they match leads by `lead_id`, else by email / phone
+//! (see `matching`). An unreadable date never drops a row: it becomes part of a finding's
+//! detail (`consented_at` under `consent.evidence`, `revoked_at` under `consent.revoked` —
+//! treated as revoked —, `captured_at` under `consent.timing`).
+//!
+//! Adds `consent_jurisdiction` (the rule pack section that judged the lead) and
+//! `consent_channels` (channels the lead may be contacted on as far as consent goes).
+
+mod channels;
+mod dates;
+mod judge;
+mod jurisdiction;
+mod matching;
+mod records;
+mod report;
+mod rules;
+mod text;
+
+pub use channels::Channels;
+pub use rules::{ConsentRules, Jurisdiction, MatchKey};
+
+use polars::prelude::*;
+
+use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
+use super::{str_column, CheckInfo, Stage, StageContext, StageOutput};
+use crate::error::{Error, Result};
+use crate::summary::{GateNote, Status};
+use judge::{Check, Leads, Settings};
+use matching::LeadKeys;
+use records::{parse_dates, trimmed, Records};
+
+pub const CHECKS: &[CheckInfo] = &[
+    CheckInfo {
+        id: "consent.missing",
+        family: "consent",
+        title: "no consent record for a channel the lead is to be contacted on",
+    },
+    CheckInfo {
+        id: "consent.evidence",
+        family: "consent",
+        title: "consent record lacks required evidence (timestamp, IP, page, text, …)",
+    },
+    CheckInfo {
+        id: "consent.seller",
+        family: "consent",
+        title: "consent text does not name the seller or lacks written-consent terms",
+    },
+    CheckInfo {
+        id: "consent.expired",
+        family: "consent",
+        title: "consent is older than its jurisdiction allows",
+    },
+    CheckInfo {
+        id: "consent.timing",
+        family: "consent",
+        title: "consent dated after the lead's capture or in the future",
+    },
+    CheckInfo {
+        id: "consent.revoked",
+        family: "consent",
+        title: "consent was revoked on or before the as-of date",
+    },
+    CheckInfo {
+        id: "consent.certificate",
+        family: "consent",
+        title: "malformed TrustedForm / LeadiD certificate reference",
+    },
+];
+
+pub struct ConsentStage;
+
+impl Stage for ConsentStage {
+    fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
+        if !Check::ALL.iter().any(|c| ctx.rules.is_enabled(c.id())) {
+            return Ok(StageOutput::default());
+        }
+        let rules = &ctx.rules.consent;
+        // Validated when the rules were loaded; a failure here is a bug, reported as such.
+        let compiled = rules
+            .compile()
+            .map_err(|(key, message)| Error::internal(&format!("compiling {key}"), message))?;
+        let height = leads.height();
+        let default_country = ctx.rules.leads.default_country.as_str();
+        let countries = lead_countries(leads)?;
+        let phone_keys = lead_phone_keys(leads, &countries, default_country)?;
+        let assignment =
+            jurisdiction::assign(leads, &countries, &phone_keys, default_country, &compiled)?;
+        let default_channels =
+            Channels::from_names(&ctx.rules.leads.default_channels).unwrap_or(Channels::NONE);
+        let wanted: Vec<Channels> = match str_column(leads, "channel")? {
+            Some(values) => values
+                .iter()
+                .map(|v| match v.map(Channels::parse) {
+                    Some(c) if !c.is_empty() => c,
+                    _ => default_channels,
+                })
+                .collect(),
+            None => vec![default_channels; height],
+        };
+        let jurisdiction_column = StringChunked::from_iter_options(
+            "consent_jurisdiction".into(),
+            assignment
+                .pack
+                .iter()
+                .map(|p| p.and_then(|p| compiled.packs.get(p)).map(|p| p.id.as_str())),
+        );
+        let sources = str_column(leads, crate::ingest::SOURCE_COL)?;
+
+        let Some(table) = &ctx.side.consent else {
+            let data = report::not_checked(&compiled, &assignment);
+            return Ok(StageOutput {
+                columns: vec![
+                    jurisdiction_column.into_column(),
+                    StringChunked::full_null("consent_channels".into(), height).into_column(),
+                ],
+                summary: vec![("consent".into(), data.clone())],
+                report: Some(report::section(data)),
+                gate_notes: vec![GateNote {
+                    id: "consent.records".into(),
+                    status: Status::Warn,
+                    message: "consent checks are on but no --consent records were given: consent was not checked".into(),
+                }],
+                ..StageOutput::default()
+            });
+        };
+
+        let records = Records::prepare(table, rules, &compiled, default_country)?;
+        let lead_ids = match str_column(leads, "lead_id")? {
+            Some(values) => trimmed(values),
+            None => StringChunked::full_null("lead_id".into(), height),
+        };
+        let email_keys = email_keys(str_column(leads, "email")?, height);
+        let pairs = matching::match_records(
+            &LeadKeys {
+                lead_id: &lead_ids,
+                email: &email_keys,
+                phone: &phone_keys,
+            },
+            &records,
+            &rules.match_by,
+        )?;
+        let captured_raw = str_column(leads, "captured_at")?;
+        let captured = parse_dates(captured_raw, height);
+        let outcome = judge::judge(
+            &Leads {
+                wanted: &wanted,
+                pack: &assignment.pack,
+                captured: &captured,
+                captured_raw,
+                email_key: &email_keys,
+                phone_key: &phone_keys,
+            },
+            &records,
+            &pairs,
+            &Settings {
+                compiled: &compiled,
+                as_of: ctx.as_of,
+                grace_secs: i64::from(rules.capture_grace_minutes) * 60,
+                claim_hours: rules.trustedform_claim_hours,
+            },
+        );
+        let consent_channels = StringChunked::from_iter_options(
+            "consent_channels".into(),
+            outcome.leads.iter().map(|l| Some(l.ok.names(";"))),
+        );
+        let data = report::checked(&report::Inputs {
+            compiled: &compiled,
+            rules,
+            assignment: &assignment,
+            wanted: &wanted,
+            sources,
+            records: &records,
+            outcome: &outcome,
+        });
+        Ok(StageOutput {
+            columns: vec![
+                jurisdiction_column.into_column(),
+                consent_channels.into_column(),
+            ],
+            findings: outcome.findings,
+            summary: vec![("consent".into(), data.clone())],
+            report: Some(report::section(data)),
+            gate_notes: Vec::new(),
+        })
+    }
+}

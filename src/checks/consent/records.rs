@@ -1,0 +1,341 @@
+//! Consent records (`--consent`) prepared for judging: consent-record headers mapped to their
+//! fields, dates parsed, channels read, match keys computed, and what each distinct consent
+//! text says worked out once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::channels::Channels;
+use super::dates::DateCell;
+use super::rules::{Compiled, ConsentRules, RECORD_FIELDS};
+use super::text::{certificate_kind, contains_words, fold, Certificate};
+use crate::checks::distinct::Distinct;
+use crate::checks::match_keys::{email_keys, phone_keys, Country};
+use crate::checks::str_column;
+use crate::error::{Error, Location, PolarsContext, Result};
+use crate::ingest::{header_key, Table};
+
+/// Header spellings of consent-record fields known without any rules (rules add more).
+const RECORD_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "consented_at",
+        &[
+            "consent_date",
+            "consent_at",
+            "consent_time",
+            "consent_timestamp",
+            "consented",
+            "consented_on",
+            "date_consented",
+            "opt_in_date",
+            "opted_in_at",
+            "optin_at",
+            "optin_date",
+        ],
+    ),
+    (
+        "consent_text",
+        &[
+            "consent",
+            "consent_language",
+            "consent_wording",
+            "disclosure",
+            "disclosure_text",
+            "tcpa_language",
+            "tcpa_text",
+        ],
+    ),
+    ("seller", &["seller_name", "brand", "advertiser"]),
+    (
+        "certificate",
+        &[
+            "cert",
+            "cert_url",
+            "certificate_url",
+            "consent_certificate",
+            "jornaya_leadid",
+            "jornaya_token",
+            "leadid_token",
+            "trusted_form",
+            "trustedform",
+            "trustedform_cert_url",
+            "trustedform_url",
+            "xxtrustedformcerturl",
+        ],
+    ),
+    (
+        "method",
+        &["consent_method", "consent_type", "basis", "legal_basis"],
+    ),
+    (
+        "revoked_at",
+        &[
+            "opt_out_date",
+            "opted_out_at",
+            "optout_date",
+            "revocation_date",
+            "revoked",
+            "revoked_on",
+            "unsubscribed_at",
+            "withdrawn_at",
+        ],
+    ),
+    ("purpose", &["consent_purpose"]),
+    (
+        "certificate_claimed_at",
+        &["claimed_at", "cert_claimed_at", "certificate_claimed"],
+    ),
+];
+
+/// What one distinct (consent text, record seller) pair says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextFacts {
+    pub has_text: bool,
+    pub names_seller: bool,
+    /// Bit `i` set when the text has a phrase of phrase group `i`.
+    pub phrase_groups: u64,
+}
+
+/// Consent records ready to judge; `rec` indices are rows of the consent file (0-based).
+pub struct Records {
+    pub path: String,
+    pub frame: DataFrame,
+    pub channels: Vec<Channels>,
+    pub consented: Vec<DateCell>,
+    pub revoked: Vec<DateCell>,
+    pub captured: Vec<DateCell>,
+    /// Present only when the file has a `certificate_claimed_at` column.
+    pub claimed: Option<Vec<DateCell>>,
+    pub certificate: Vec<Option<std::result::Result<Certificate, &'static str>>>,
+    pub facts: Vec<TextFacts>,
+    pub lead_id: StringChunked,
+    pub email_key: StringChunked,
+    pub phone_key: StringChunked,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// A record field's values, if the file has the column.
+    pub fn text(&self, field: &str) -> Option<&StringChunked> {
+        self.frame.column(field).ok().and_then(|c| c.str().ok())
+    }
+
+    /// A record field's trimmed value, `None` when empty or absent.
+    pub fn value(&self, field: &str, rec: usize) -> Option<&str> {
+        self.text(field)
+            .and_then(|c| c.get(rec))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A row that only records a revocation (an opt-out log line), not a consent.
+    pub fn is_revocation_only(&self, rec: usize) -> bool {
+        self.consented.get(rec) == Some(&DateCell::Blank)
+            && !matches!(self.revoked.get(rec), Some(DateCell::Blank) | None)
+    }
+
+    pub fn prepare(
+        table: &Table,
+        rules: &ConsentRules,
+        compiled: &Compiled,
+        default_country: &str,
+    ) -> Result<Records> {
+        let frame = map_record_headers(table, rules)?;
+        let height = frame.height();
+        let text = |name: &str| str_column(&frame, name);
+
+        let channels = match text("channel")? {
+            Some(values) => values
+                .iter()
+                .map(|v| match v.map(Channels::parse) {
+                    Some(c) if !c.is_empty() => c,
+                    _ => compiled.blank_record_channels,
+                })
+                .collect(),
+            None => vec![compiled.blank_record_channels; height],
+        };
+        let consented = parse_dates(text("consented_at")?, height);
+        let revoked = parse_dates(text("revoked_at")?, height);
+        let captured = parse_dates(text("captured_at")?, height);
+        let claimed = text("certificate_claimed_at")?.map(|c| parse_dates(Some(c), height));
+        let certificate = match text("certificate")? {
+            Some(values) => values
+                .iter()
+                .map(|v| {
+                    v.map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(certificate_kind)
+                })
+                .collect(),
+            None => vec![None; height],
+        };
+        let facts = text_facts(text("consent_text")?, text("seller")?, compiled, height);
+        let lead_id = match text("lead_id")? {
+            Some(values) => trimmed(values),
+            None => StringChunked::full_null("lead_id".into(), height),
+        };
+        let email_key = email_keys(text("email")?, height);
+        let countries: Vec<Option<Country>> = match text("country")? {
+            Some(values) => values.iter().map(|v| v.and_then(Country::parse)).collect(),
+            None => vec![None; height],
+        };
+        let phone_key = match text("phone")? {
+            Some(phones) => {
+                let cells: Vec<Option<(&str, &str)>> = phones
+                    .iter()
+                    .zip(&countries)
+                    .map(|(p, c)| {
+                        p.map(|p| (p, c.as_ref().map_or(default_country, Country::as_str)))
+                    })
+                    .collect();
+                phone_keys(&cells)
+            }
+            None => StringChunked::full_null("phone_key".into(), height),
+        };
+        Ok(Records {
+            path: table.info.path.clone(),
+            frame,
+            channels,
+            consented,
+            revoked,
+            captured,
+            claimed,
+            certificate,
+            facts,
+            lead_id,
+            email_key,
+            phone_key,
+        })
+    }
+}
+
+/// Trimmed values, empty ones as null (join keys).
+pub fn trimmed(values: &StringChunked) -> StringChunked {
+    values
+        .iter()
+        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()))
+        .collect::<StringChunked>()
+        .with_name(values.name().clone())
+}
+
+/// Parses a date column in parallel.
+pub fn parse_dates(values: Option<&StringChunked>, height: usize) -> Vec<DateCell> {
+    match values {
+        Some(values) => {
+            let cells: Vec<Option<&str>> = values.iter().collect();
+            cells.par_iter().map(|v| DateCell::of(*v)).collect()
+        }
+        None => vec![DateCell::Blank; height],
+    }
+}
+
+/// Renames consent-record columns to their fields. A header the rules alias under
+/// `[consent.aliases]` wins over the lead-field meaning ingest gave it (a consent export's
+/// `timestamp` is when consent was given, not when a lead was captured).
+fn map_record_headers(table: &Table, rules: &ConsentRules) -> Result<DataFrame> {
+    let original_of: HashMap<&str, &str> = table
+        .info
+        .columns
+        .iter()
+        .map(|(header, field)| (field.as_str(), header.as_str()))
+        .collect();
+    let mut by_key: HashMap<String, &str> = HashMap::new();
+    for (field, aliases) in RECORD_ALIASES {
+        by_key.insert(header_key(field), field);
+        for alias in *aliases {
+            by_key.insert(header_key(alias), field);
+        }
+    }
+    let mut user_keys: HashMap<String, &str> = HashMap::new();
+    for (field, aliases) in &rules.aliases {
+        for alias in aliases {
+            user_keys.insert(header_key(alias), field.as_str());
+        }
+    }
+    let mut frame = table.frame.clone();
+    let mut taken: BTreeMap<&str, String> = BTreeMap::new();
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let mut renames: Vec<(String, &str)> = Vec::new();
+    for name in &names {
+        let original = original_of.get(name.as_str()).copied().unwrap_or(name);
+        let target = user_keys.get(&header_key(original)).copied().or_else(|| {
+            (!original_of.contains_key(name.as_str()))
+                .then(|| by_key.get(&header_key(name)).copied())
+                .flatten()
+        });
+        if let Some(field) = target.filter(|f| RECORD_FIELDS.contains(f)) {
+            if let Some(previous) = taken.insert(field, original.to_string()) {
+                return Err(Error::input(
+                    Location::file(&table.info.path).line(1).column(original),
+                    format!("consent columns '{previous}' and '{original}' both mean '{field}'; keep one or rename the other"),
+                ));
+            }
+            renames.push((name.clone(), field));
+        }
+    }
+    // Two passes, so a column may take a name another column is giving up.
+    for (name, field) in &renames {
+        frame
+            .rename(name, format!("\u{1}{field}").as_str().into())
+            .step("mapping consent headers")?;
+    }
+    for (_, field) in renames {
+        frame
+            .rename(&format!("\u{1}{field}"), field.into())
+            .step("mapping consent headers")?;
+    }
+    Ok(frame)
+}
+
+/// Works out, once per distinct (text, seller) pair and in parallel, whether the text names
+/// the seller and which written-consent phrase groups it carries.
+fn text_facts(
+    texts: Option<&StringChunked>,
+    sellers: Option<&StringChunked>,
+    compiled: &Compiled,
+    height: usize,
+) -> Vec<TextFacts> {
+    let Some(texts) = texts else {
+        return vec![TextFacts::default(); height];
+    };
+    let pairs: Vec<(Option<&str>, Option<&str>)> = match sellers {
+        Some(s) => texts.iter().zip(s.iter()).collect(),
+        None => texts.iter().map(|t| (t, None)).collect(),
+    };
+    let distinct = Distinct::new(pairs.into_iter().map(Some));
+    let facts: Vec<TextFacts> = distinct.map(|(text, seller)| {
+        let Some(text) = text.map(fold).filter(|t| !t.is_empty()) else {
+            return TextFacts::default();
+        };
+        let record_seller = seller.map(fold);
+        let names_seller = compiled
+            .seller_names
+            .iter()
+            .chain(record_seller.iter())
+            .any(|name| contains_words(&text, name));
+        let phrase_groups = compiled
+            .phrases
+            .iter()
+            .enumerate()
+            .filter(|(_, group)| group.iter().any(|p| contains_words(&text, p)))
+            .fold(0u64, |bits, (i, _)| bits | (1u64 << (i % 64)));
+        TextFacts {
+            has_text: true,
+            names_seller,
+            phrase_groups,
+        }
+    });
+    distinct
+        .per_row(&facts)
+        .map(|f| f.copied().unwrap_or_default())
+        .collect()
+}
