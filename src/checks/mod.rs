@@ -5,6 +5,7 @@
 //! Adding a family: write a module with a `CHECKS` list and a `Stage`, then add one line to
 //! [`FAMILIES`] / [`stages`].
 
+pub mod dedup;
 mod distinct;
 pub mod email;
 mod field_report;
@@ -38,7 +39,12 @@ pub struct CheckInfo {
 }
 
 /// Families in pipeline order, each with its catalog entries.
-const FAMILIES: &[&[CheckInfo]] = &[identity::CHECKS, email::CHECKS, phone::CHECKS];
+const FAMILIES: &[&[CheckInfo]] = &[
+    identity::CHECKS,
+    email::CHECKS,
+    phone::CHECKS,
+    dedup::CHECKS,
+];
 
 /// Every implemented check, in catalog order (that order is used in every output).
 pub fn catalog() -> &'static [CheckInfo] {
@@ -59,6 +65,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("dedup", Box::new(dedup::DedupStage)),
     ]
 }
 

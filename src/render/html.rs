@@ -18,6 +18,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sections/identity.html", CONTACT_SECTION),
     ("sections/email.html", CONTACT_SECTION),
     ("sections/phone.html", CONTACT_SECTION),
+    (
+        "sections/dedup.html",
+        include_str!("../../templates/sections/dedup.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

@@ -134,6 +134,7 @@ pub struct Rules {
     pub identity: checks::identity::IdentityRules,
     pub email: checks::email::EmailRules,
     pub phone: checks::phone::PhoneRules,
+    pub dedup: checks::dedup::DedupRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -350,6 +351,9 @@ impl Rules {
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.phone
             .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.dedup
+            .validate(CANONICAL_FIELDS)
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {
             return Err(Error::rules(
