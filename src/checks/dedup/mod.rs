@@ -39,11 +39,11 @@ use serde::Serialize;
 pub use blocking::PassStats;
 pub use overlap::{InCommon, Overlap, SourceOverlap};
 pub use records::{Records, Source, TextColumn};
-pub use stage::{DedupStage, CHECKS};
 pub use rules::{
     BlockingPass, Criterion, DedupRules, FieldThresholds, KeyPart, ListRules, MatchRule, NameRules,
     SurvivorshipRules,
 };
+pub use stage::{DedupStage, CHECKS};
 
 use cluster::{Edge, Groups, Resolver};
 use features::Features;

@@ -2,11 +2,10 @@
 //! the outcome becomes findings, optional filled columns, summary.json's `overlap` and
 //! `dedup` sections and the report's overlap matrix.
 //!
-//! Keys: `email_normalized` and `phone_e164` when the contact stages added them. Without
-//! them (and always for the known contacts, which no contact stage reads) the keys come from
-//! the raw fields by [`email_key`] and [`phone_key`], a simpler normalisation: an email is
-//! trimmed and lowercased if it looks like an address, a phone becomes E.164 only when it is
-//! written in international form or is a North American number in a US/CA default country.
+//! Keys: the leads' `email_normalized` and `phone_e164` from the contact stages (blank when
+//! invalid, so invalid values never match). The known contacts, which no contact stage reads,
+//! are verified here the same way (`verify_email`, `verify_phone` in the row's country or the
+//! default one), once per distinct value.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
@@ -14,10 +13,16 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::{deduplicate, plan_fills, Checks, Criterion, Outcome, Records, Source, TextColumn};
-use crate::checks::{str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput};
+use crate::checks::distinct::Distinct;
+use crate::checks::email::{verify_email, EmailLists};
+use crate::checks::identity::normalize_country;
+use crate::checks::phone::verify_phone;
+use crate::checks::{
+    str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput,
+};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
-use crate::rules::CANONICAL_FIELDS;
+use crate::rules::{Rules, CANONICAL_FIELDS};
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -65,11 +70,20 @@ impl Stage for DedupStage {
             .map_err(|e| Error::internal("deduplicating", e))?;
         let lead_rows = leads.height();
         let mut findings = Findings::default();
-        for f in outcome.findings.iter().filter(|f| (f.row as usize) < lead_rows) {
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| (f.row as usize) < lead_rows)
+        {
             findings.push(f.row, f.check.id(), f.detail.clone());
         }
         let columns = if rules.dedup.survivorship.fill_blanks {
-            filled_columns(leads, &records, &outcome, &rules.dedup.survivorship.fill_fields)?
+            filled_columns(
+                leads,
+                &records,
+                &outcome,
+                &rules.dedup.survivorship.fill_fields,
+            )?
         } else {
             Vec::new()
         };
@@ -95,43 +109,6 @@ impl Stage for DedupStage {
             ],
             ..StageOutput::default()
         })
-    }
-}
-
-/// An email usable as a duplicate key without the contact stage: trimmed and lowercased,
-/// with exactly one `@`, a local part and a dotted domain; anything else is no key.
-pub fn email_key(raw: &str) -> Option<String> {
-    let value = raw.trim().to_lowercase();
-    let (local, domain) = value.split_once('@')?;
-    let plausible = !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.contains(char::is_whitespace);
-    plausible.then_some(value)
-}
-
-/// A phone usable as a duplicate key without full verification: written with `+` (or `00`)
-/// and 8–15 digits, it is taken as E.164; a 10-digit number (or 11 digits starting with 1)
-/// in a US or CA default country gets `+1`. Anything else is no key (approximate: the phone
-/// stage's `phone_e164` is preferred when present).
-pub fn phone_key(raw: &str, default_country: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let international = trimmed.starts_with('+');
-    let (digits, international) = match digits.strip_prefix("00") {
-        Some(rest) if !international => (rest.to_string(), true),
-        _ => (digits, international),
-    };
-    if international {
-        return (8..=15).contains(&digits.len()).then(|| format!("+{digits}"));
-    }
-    let nanp = matches!(default_country, "US" | "CA");
-    match digits.len() {
-        10 if nanp => Some(format!("+1{digits}")),
-        11 if nanp && digits.starts_with('1') => Some(format!("+{digits}")),
-        _ => None,
     }
 }
 
@@ -163,6 +140,10 @@ fn captured_seconds(raw: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
+fn owned(values: Vec<Option<&str>>) -> Result<Vec<Option<String>>> {
+    Ok(values.into_iter().map(|v| v.map(str::to_string)).collect())
+}
+
 /// A frame's string column as one value per row (`None` everywhere when absent).
 fn values<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
     Ok(match str_column(frame, name)? {
@@ -171,50 +152,53 @@ fn values<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> 
     })
 }
 
+/// First names and last names, one per row.
+type FirstAndLast = (Vec<Option<String>>, Vec<Option<String>>);
+
 /// One part of the engine input: the lead frame or the known contacts.
 struct Part<'a> {
     frame: &'a DataFrame,
-    /// Whether the contact stages' `email_normalized` / `phone_e164` may be used.
-    normalized_keys: bool,
+    /// The leads carry the contact stages' `email_normalized` / `phone_e164`; the known
+    /// contacts are verified here.
+    verified: bool,
 }
 
 impl Part<'_> {
-    /// The key column the contact stages added, when this part has it.
-    fn normalized(&self, name: &str) -> Result<Option<Vec<Option<String>>>> {
-        if !self.normalized_keys || self.frame.column(name).is_err() {
-            return Ok(None);
+    fn email(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+        if self.verified {
+            return owned(values(self.frame, "email_normalized")?);
         }
-        Ok(Some(
-            values(self.frame, name)?
-                .into_iter()
-                .map(|v| v.map(str::to_string))
-                .collect(),
-        ))
-    }
-
-    fn email(&self) -> Result<Vec<Option<String>>> {
-        if let Some(keys) = self.normalized("email_normalized")? {
-            return Ok(keys);
-        }
-        Ok(values(self.frame, "email")?
-            .into_par_iter()
-            .map(|v| v.and_then(email_key))
+        let lists = EmailLists::new(&rules.email);
+        let distinct = Distinct::new(values(self.frame, "email")?.into_iter());
+        let keys = distinct.map(|raw| verify_email(raw, &rules.email, &lists).normalized);
+        Ok(distinct
+            .per_row(&keys)
+            .map(|k| k.cloned().flatten())
             .collect())
     }
 
-    fn phone(&self, default_country: &str) -> Result<Vec<Option<String>>> {
-        if let Some(keys) = self.normalized("phone_e164")? {
-            return Ok(keys);
+    fn phone(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+        if self.verified {
+            return owned(values(self.frame, "phone_e164")?);
         }
-        Ok(values(self.frame, "phone")?
-            .into_par_iter()
-            .map(|v| v.and_then(|p| phone_key(p, default_country)))
+        let default = rules.leads.default_country.as_str();
+        let countries = values(self.frame, "country")?;
+        let distinct = Distinct::new(values(self.frame, "phone")?.into_iter().zip(countries).map(
+            |(phone, country)| {
+                let region = country.and_then(normalize_country).unwrap_or(default);
+                phone.map(|p| (p, region))
+            },
+        ));
+        let keys = distinct.map(|(raw, region)| verify_phone(raw, region).e164);
+        Ok(distinct
+            .per_row(&keys)
+            .map(|k| k.cloned().flatten())
             .collect())
     }
 
     /// First and last name; a row with neither takes them from `full_name` (last word =
     /// last name).
-    fn names(&self) -> Result<(Vec<Option<String>>, Vec<Option<String>>)> {
+    fn names(&self) -> Result<FirstAndLast> {
         let (first, last, full) = (
             values(self.frame, "first_name")?,
             values(self.frame, "last_name")?,
@@ -275,15 +259,14 @@ fn column<S: AsRef<str>>(parts: &[Vec<Option<S>>]) -> TextColumn {
 
 fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> Result<Records> {
     let rules = ctx.rules;
-    let country = rules.leads.default_country.as_str();
     let mut parts = vec![Part {
         frame: leads,
-        normalized_keys: true,
+        verified: true,
     }];
     if let Some(frame) = known.filter(|_| rules.is_enabled("dup.known")) {
         parts.push(Part {
             frame,
-            normalized_keys: false,
+            verified: false,
         });
     }
 
@@ -346,8 +329,8 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
     let mut captured_at = Vec::new();
     let mut births = Vec::new();
     for part in &parts {
-        emails.push(part.email()?);
-        phones.push(part.phone(country)?);
+        emails.push(part.email(rules)?);
+        phones.push(part.phone(rules)?);
         let (first, last) = part.names()?;
         firsts.push(first);
         lasts.push(last);
@@ -426,8 +409,11 @@ fn filled_columns(
         }
         if any {
             columns.push(
-                StringChunked::from_iter_options(format!("{field}_filled").into(), filled.into_iter())
-                    .into_column(),
+                StringChunked::from_iter_options(
+                    format!("{field}_filled").into(),
+                    filled.into_iter(),
+                )
+                .into_column(),
             );
         }
     }
@@ -435,7 +421,8 @@ fn filled_columns(
         let from = from
             .into_iter()
             .map(|parts| (!parts.is_empty()).then(|| parts.join("; ")));
-        columns.push(StringChunked::from_iter_options("dup_filled_from".into(), from).into_column());
+        columns
+            .push(StringChunked::from_iter_options("dup_filled_from".into(), from).into_column());
     }
     Ok(columns)
 }
@@ -492,18 +479,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fallback_keys() {
-        assert_eq!(email_key(" Jane.Doe@Example.COM "), Some("jane.doe@example.com".into()));
-        assert_eq!(email_key("jane@example"), None);
-        assert_eq!(email_key("a@b@c.com"), None);
-        assert_eq!(email_key("@example.com"), None);
-        assert_eq!(phone_key("(650) 253-0000", "US"), Some("+16502530000".into()));
-        assert_eq!(phone_key("1-650-253-0000", "US"), Some("+16502530000".into()));
-        assert_eq!(phone_key("+44 7426 622485", "US"), Some("+447426622485".into()));
-        assert_eq!(phone_key("0044 7426 622485", "US"), Some("+447426622485".into()));
-        assert_eq!(phone_key("07426 622485", "US"), None);
-        assert_eq!(phone_key("650-253-0000", "GB"), None);
-        assert_eq!(phone_key("12345", "US"), None);
+    fn dates() {
         assert_eq!(birth_date_key("1980-03-05"), "19800305");
         assert_eq!(birth_date_key("03/05/1980"), "19800305");
         assert_eq!(birth_date_key("sometime"), "sometime");
