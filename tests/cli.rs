@@ -80,6 +80,10 @@ fn audit_small_inputs_accounts_for_every_row() {
             "phone.invalid",
             "phone.type",
             "phone.country_mismatch",
+            "dup.email",
+            "dup.phone",
+            "dup.fuzzy",
+            "dup.known",
             "consent.missing",
             "consent.evidence",
             "consent.seller",
@@ -649,6 +653,32 @@ fn demo_truth() -> Vec<TruthRow> {
         .collect()
 }
 
+fn dedup_inputs() -> Vec<String> {
+    vec![
+        format!("vendor_a={}", data("dedup_a.csv")),
+        format!("vendor_b={}", data("dedup_b.csv")),
+        "--known".to_string(),
+        data("dedup_crm.csv"),
+    ]
+}
+
+/// `(row, check, detail)` of the dup.* findings, as `source:row`.
+fn dup_findings(out: &std::path::Path) -> Vec<(String, String, String)> {
+    let (headers, rows) = csv_rows(&out.join("findings.csv"));
+    let at = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let (source, row, check, detail) = (at("source"), at("row"), at("check"), at("detail"));
+    rows.iter()
+        .filter(|r| r[check].starts_with("dup."))
+        .map(|r| {
+            (
+                format!("{}:{}", r[source], r[row]),
+                r[check].clone(),
+                r[detail].clone(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn demo_audit_finds_what_the_answer_key_planted() {
     let (dir, code, stderr) = audit_demo();
@@ -912,4 +942,116 @@ fn b2b_example_scores_leads_and_reports_fit() {
     assert!(html.contains("aria-labelledby=\"fit-hist-title fit-hist-desc\""));
     assert!(html.contains("Histogram of fit scores of 12 leads"));
     assert!(html.contains("Histogram as a table"));
+}
+
+#[test]
+fn dedup_finds_exact_fuzzy_and_known_duplicates_but_not_namesakes() {
+    let inputs = dedup_inputs();
+    let (dir, _, stderr) = audit(&args(&inputs));
+    let out = dir.path().join("out");
+    assert!(out.join("summary.json").is_file(), "{stderr}");
+    assert_rows_accounted(&out);
+    let found = dup_findings(&out);
+    let expected = [
+        (
+            "vendor_a:4",
+            "dup.known",
+            "email (score 1.00) with known:1; known contact known:1",
+        ),
+        (
+            "vendor_b:1",
+            "dup.fuzzy",
+            "name_address (score 0.98) with vendor_a:1; survivor vendor_a:1",
+        ),
+        (
+            "vendor_b:2",
+            "dup.email",
+            "email (score 1.00) with vendor_a:2; survivor vendor_a:2",
+        ),
+        (
+            "vendor_b:4",
+            "dup.phone",
+            "phone (score 1.00) with vendor_a:2; survivor vendor_a:2",
+        ),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    // John Smith in 10001 and John Smith in 60601 (other email, phone, address) stay apart.
+    assert_eq!(found, expected);
+
+    let summary = read_json(&out.join("summary.json"));
+    let a = &summary["overlap"]["sources"][0];
+    assert_eq!(a["source"], "vendor_a");
+    assert_eq!(a["rows"], 4);
+    assert_eq!(a["duplicate_rows"], 0);
+    assert_eq!(a["in_common"][0]["with"], "vendor_b");
+    assert_eq!(a["in_common"][0]["rows"], 2);
+    assert_eq!(a["in_common"][0]["share"], 0.5);
+    assert_eq!(a["in_common"][1]["with"], "known");
+    assert_eq!(a["in_common"][1]["rows"], 1);
+    let b = &summary["overlap"]["sources"][1];
+    assert_eq!(b["in_common"][0]["rows"], 3);
+    assert_eq!(b["unique_new"], 1);
+    assert!(
+        summary["dedup"]["blocking"]["candidate_pairs"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let dup_known = summary["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dup.known")
+        .expect("dup.known listed");
+    assert_eq!(dup_known["rows"], 1);
+
+    let report = fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(report.contains("Duplicates and list overlap"));
+    assert!(report.contains("2 (50.0%)"), "overlap matrix cell missing");
+}
+
+#[test]
+fn dedup_without_known_ignores_crm_and_fill_blanks_adds_columns() {
+    let dir = TempDir::new().expect("temp dir");
+    let rules = dir.path().join("fill.toml");
+    let mut text = fs::read_to_string(format!("{}/rules/default.toml", env!("CARGO_MANIFEST_DIR")))
+        .expect("default rules");
+    text = text.replace("fill_blanks = false", "fill_blanks = true");
+    fs::write(&rules, text).expect("write rules");
+    let rules = rules.display().to_string();
+    let inputs = [
+        format!("vendor_a={}", data("dedup_a.csv")),
+        format!("vendor_b={}", data("dedup_b.csv")),
+        "-r".to_string(),
+        rules,
+    ];
+    let (out_dir, _, stderr) = audit(&args(&inputs));
+    let out = out_dir.path().join("out");
+    assert!(out.join("clean.csv").is_file(), "{stderr}");
+    assert!(dup_findings(&out)
+        .iter()
+        .all(|(_, check, _)| check != "dup.known"));
+    let (headers, rows) = csv_rows(&out.join("clean.csv"));
+    let company = column(&headers, &rows, "company_filled");
+    let from = column(&headers, &rows, "dup_filled_from");
+    let lead = column(&headers, &rows, "lead_id");
+    // Jane Doe (A2) survives without a company: her duplicate B2 has one. Robert Smith (A1)
+    // has his own.
+    let a2 = lead.iter().position(|l| *l == "A2").expect("A2 accepted");
+    assert_eq!(company[a2], "Doe Consulting");
+    assert_eq!(from[a2], "company: vendor_b:2");
+    let a1 = lead.iter().position(|l| *l == "A1").expect("A1 accepted");
+    assert_eq!(company[a1], "Acme Inc");
+    assert_eq!(from[a1], "");
+    assert!(summary_has_no_known(&out));
+}
+
+fn summary_has_no_known(out: &std::path::Path) -> bool {
+    let summary = read_json(&out.join("summary.json"));
+    summary["overlap"]["sources"][0]["in_common"]
+        .as_array()
+        .is_some_and(|c| c.iter().all(|e| e["with"] != "known"))
 }

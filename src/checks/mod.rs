@@ -6,6 +6,7 @@
 //! [`FAMILIES`] / [`stages`].
 
 pub mod consent;
+pub mod dedup;
 mod distinct;
 pub mod email;
 mod field_report;
@@ -46,6 +47,7 @@ const FAMILIES: &[&[CheckInfo]] = &[
     identity::CHECKS,
     email::CHECKS,
     phone::CHECKS,
+    dedup::CHECKS,
     consent::CHECKS,
     suppression::CHECKS,
     fit::CHECKS,
@@ -71,6 +73,7 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
         ("phone", Box::new(phone::PhoneStage)),
+        ("dedup", Box::new(dedup::DedupStage)),
         ("consent", Box::new(consent::ConsentStage)),
         ("suppression", Box::new(suppression::SuppressionStage)),
         ("fit", Box::new(fit::FitStage)),

@@ -78,6 +78,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "sections/suppression.html",
         include_str!("../../templates/sections/suppression.html"),
     ),
+    (
+        "sections/dedup.html",
+        include_str!("../../templates/sections/dedup.html"),
+    ),
 ];
 
 const CONTACT_SECTION: &str = include_str!("../../templates/sections/contact.html");

@@ -138,6 +138,7 @@ pub struct Rules {
     pub fit: checks::fit::rules::FitRules,
     pub consent: checks::consent::ConsentRules,
     pub suppression: checks::suppression::SuppressionRules,
+    pub dedup: checks::dedup::DedupRules,
 }
 
 /// Sections a rules file takes as written instead of laying over the built-in ones.
@@ -368,6 +369,9 @@ impl Rules {
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         self.suppression
             .validate()
+            .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
+        self.dedup
+            .validate(CANONICAL_FIELDS)
             .map_err(|(key, msg)| Error::rules(at(&key), msg))?;
         if !self.checks.values().any(|r| r.action != Action::Off) {
             return Err(Error::rules(

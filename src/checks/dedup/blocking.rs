@@ -1,0 +1,259 @@
+//! Candidate pairs by blocking: each pass groups rows with equal keys, and only rows in one
+//! block are compared. Nothing here is quadratic in the input: a block larger than
+//! its maximum size is split by the pass's `refine` parts, and a piece still too large is
+//! compared by sorted neighbourhood (each row with the next `neighbourhood_window` rows in
+//! surname, first-name order), so the pairs per row stay bounded by the rules.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::features::Features;
+use super::rules::{BlockingPass, DedupRules, KeyPart};
+
+/// What one pass produced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassStats {
+    pub name: String,
+    /// Blocks of two or more rows.
+    pub blocks: u64,
+    /// Blocks over `max_block_size`, refined or compared by neighbourhood.
+    pub oversized_blocks: u64,
+    /// Rows that were compared by sorted neighbourhood only (a block too large even after
+    /// refining): some of their duplicates may be missed.
+    pub neighbourhood_rows: u64,
+    /// Pairs this pass proposed (before removing pairs other passes proposed too).
+    pub pairs: u64,
+}
+
+fn combine(h: u64, v: u64) -> u64 {
+    (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// Pushes the values a key part has for a row (none when the row lacks the field).
+fn part_values(f: &Features, part: KeyPart, row: usize, out: &mut Vec<u64>) {
+    let single = |v: u64, out: &mut Vec<u64>| {
+        if v != 0 {
+            out.push(v);
+        }
+    };
+    match part {
+        KeyPart::PostalCode => single(u64::from(f.postal.ids[row]), out),
+        KeyPart::LastInitial => {
+            let initials = &f.last_initials[f.last.ids[row] as usize];
+            out.extend(initials.iter().map(|&b| u64::from(b)));
+        }
+        KeyPart::LastPhonetic => out.extend(&f.last_phonetic[f.last.ids[row] as usize]),
+        KeyPart::FirstInitial => {
+            let first = &f.first_info[f.first.ids[row] as usize];
+            out.extend(first.initials.iter().map(|&b| u64::from(b)));
+        }
+        KeyPart::FirstPhonetic => single(f.first_phonetic[f.first.ids[row] as usize], out),
+        KeyPart::EmailDomain => {
+            let id = f.email_domain.ids[row];
+            if !f.free_domain[id as usize] {
+                single(u64::from(id), out);
+            }
+        }
+        KeyPart::EmailLocal => single(f.email_local_letters[f.email_local.ids[row] as usize], out),
+        KeyPart::PhoneLast7 => single(f.phone_last7[f.phone.ids[row] as usize], out),
+        KeyPart::Company => single(u64::from(f.company.ids[row]), out),
+        KeyPart::DateOfBirth => single(u64::from(f.date_of_birth.ids[row]), out),
+        KeyPart::Street => single(f.street[f.address.ids[row] as usize], out),
+    }
+}
+
+/// The block keys of a row under `parts`, each extending `seed`: one per combination of
+/// the parts' values, none when a part has no value.
+fn row_keys(f: &Features, parts: &[KeyPart], seed: u64, row: usize) -> Vec<u64> {
+    let mut keys = vec![seed];
+    let mut values = Vec::new();
+    for &part in parts {
+        values.clear();
+        part_values(f, part, row, &mut values);
+        keys = keys
+            .iter()
+            .flat_map(|&k| values.iter().map(move |&v| combine(k, v)))
+            .collect();
+        if keys.is_empty() {
+            break;
+        }
+    }
+    keys
+}
+
+/// Sorts (key, row) entries and returns the row runs of equal keys with two or more rows.
+fn blocks_of(mut entries: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
+    entries.par_sort_unstable();
+    entries.dedup();
+    entries
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|&(_, row)| row).collect())
+        .collect()
+}
+
+fn pair(a: u32, b: u32) -> u64 {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    (u64::from(lo) << 32) | u64::from(hi)
+}
+
+pub(super) fn unpair(p: u64) -> (u32, u32) {
+    ((p >> 32) as u32, p as u32)
+}
+
+struct Blocker<'a> {
+    features: &'a Features,
+    rules: &'a DedupRules,
+    /// Rows that must not be paired with each other (known contacts).
+    known: &'a [bool],
+    /// Alphabetical rank of each row's surname and first name, for sorted neighbourhood.
+    name_rank: Vec<(u32, u32)>,
+}
+
+#[derive(Default)]
+struct BlockOutput {
+    pairs: Vec<u64>,
+    oversized: u64,
+    neighbourhood_rows: u64,
+}
+
+impl Blocker<'_> {
+    fn all_pairs(&self, rows: &[u32], out: &mut Vec<u64>) {
+        for (i, &a) in rows.iter().enumerate() {
+            for &b in &rows[i + 1..] {
+                if !(self.known[a as usize] && self.known[b as usize]) {
+                    out.push(pair(a, b));
+                }
+            }
+        }
+    }
+
+    fn neighbourhood(&self, pass: &BlockingPass, rows: &[u32], out: &mut Vec<u64>) {
+        let mut sorted = rows.to_vec();
+        sorted.sort_unstable_by_key(|&r| (self.name_rank[r as usize], r));
+        let window = pass
+            .neighbourhood_window
+            .unwrap_or(self.rules.neighbourhood_window);
+        for (i, &a) in sorted.iter().enumerate() {
+            for &b in sorted.iter().skip(i + 1).take(window) {
+                if !(self.known[a as usize] && self.known[b as usize]) {
+                    out.push(pair(a, b));
+                }
+            }
+        }
+    }
+
+    fn block(&self, pass: &BlockingPass, rows: &[u32], out: &mut BlockOutput) {
+        let max = pass.max_block_size.unwrap_or(self.rules.max_block_size);
+        if rows.len() <= max {
+            self.all_pairs(rows, &mut out.pairs);
+            return;
+        }
+        out.oversized += 1;
+        if pass.refine.is_empty() {
+            out.neighbourhood_rows += rows.len() as u64;
+            self.neighbourhood(pass, rows, &mut out.pairs);
+            return;
+        }
+        let entries: Vec<(u64, u32)> = rows
+            .iter()
+            .flat_map(|&r| {
+                row_keys(self.features, &pass.refine, 1, r as usize)
+                    .into_iter()
+                    .map(move |k| (k, r))
+            })
+            .collect();
+        for piece in blocks_of(entries) {
+            if piece.len() <= max {
+                self.all_pairs(&piece, &mut out.pairs);
+            } else {
+                out.neighbourhood_rows += piece.len() as u64;
+                self.neighbourhood(pass, &piece, &mut out.pairs);
+            }
+        }
+    }
+
+    fn pass(&self, index: usize, pass: &BlockingPass, active: &[u32]) -> (Vec<u64>, PassStats) {
+        let seed = index as u64 + 1;
+        let entries: Vec<(u64, u32)> = active
+            .par_iter()
+            .flat_map_iter(|&r| {
+                row_keys(self.features, &pass.keys, seed, r as usize)
+                    .into_iter()
+                    .map(move |k| (k, r))
+            })
+            .collect();
+        let blocks = blocks_of(entries);
+        let outputs: Vec<BlockOutput> = blocks
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut out = BlockOutput::default();
+                for rows in chunk {
+                    self.block(pass, rows, &mut out);
+                }
+                out
+            })
+            .collect();
+        let mut stats = PassStats {
+            name: pass.name.clone(),
+            blocks: blocks.len() as u64,
+            oversized_blocks: 0,
+            neighbourhood_rows: 0,
+            pairs: 0,
+        };
+        let mut pairs = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
+        for out in outputs {
+            stats.oversized_blocks += out.oversized;
+            stats.neighbourhood_rows += out.neighbourhood_rows;
+            pairs.extend(out.pairs);
+        }
+        stats.pairs = pairs.len() as u64;
+        (pairs, stats)
+    }
+}
+
+/// Alphabetical rank of each interned key.
+fn ranks(keys: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    let mut rank = vec![0; keys.len()];
+    for (position, &id) in order.iter().enumerate() {
+        rank[id as usize] = position as u32;
+    }
+    rank
+}
+
+/// Distinct candidate pairs (packed `lo << 32 | hi`, sorted) of the `active` rows under every
+/// pass, and what each pass did.
+pub(super) fn candidate_pairs(
+    features: &Features,
+    rules: &DedupRules,
+    known: &[bool],
+    active: &[u32],
+) -> (Vec<u64>, Vec<PassStats>) {
+    let last_rank = ranks(&features.last.keys);
+    let first_rank = ranks(&features.first.keys);
+    let name_rank = features
+        .last
+        .ids
+        .iter()
+        .zip(&features.first.ids)
+        .map(|(&l, &f)| (last_rank[l as usize], first_rank[f as usize]))
+        .collect();
+    let blocker = Blocker {
+        features,
+        rules,
+        known,
+        name_rank,
+    };
+    let mut all = Vec::new();
+    let mut stats = Vec::new();
+    for (index, pass) in rules.blocking.iter().enumerate() {
+        let (pairs, pass_stats) = blocker.pass(index, pass, active);
+        all.extend(pairs);
+        stats.push(pass_stats);
+    }
+    all.par_sort_unstable();
+    all.dedup();
+    (all, stats)
+}

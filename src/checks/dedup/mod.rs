@@ -1,0 +1,254 @@
+//! Duplicates and list overlap (`dup.email`, `dup.phone`, `dup.fuzzy`, `dup.known`).
+//!
+//! The engine works on plain columns ([`Records`]) so it knows nothing about data frames:
+//! 1. features: every field folded once per distinct value (`features`, `lexicon`);
+//! 2. exact keys: rows with the same normalised email or phone form groups;
+//! 3. fuzzy: candidate pairs come only from blocking passes (`blocking`), never all pairs,
+//!    and are scored by the rules' match rules (`scoring`);
+//! 4. clusters: groups and matches are joined transitively (union–find); each cluster keeps
+//!    one survivor by the survivorship policy and every other row gets a finding naming the
+//!    rule, the score and the survivor (`cluster`); leads matching a known contact are
+//!    `dup.known`;
+//! 5. overlap between the sources and with the known contacts (`overlap`).
+//!
+//! Output is deterministic: pairs and edges are sorted, ties broken by row, whatever the
+//! thread scheduling.
+
+mod blocking;
+mod cluster;
+mod features;
+mod lexicon;
+mod names;
+mod overlap;
+mod phonetic;
+mod records;
+mod rules;
+mod scoring;
+mod similarity;
+mod stage;
+mod text;
+
+#[cfg(test)]
+mod testgen;
+#[cfg(test)]
+mod tests;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use blocking::PassStats;
+pub use overlap::{InCommon, Overlap, SourceOverlap};
+pub use records::{Records, Source, TextColumn};
+pub use rules::{
+    BlockingPass, Criterion, DedupRules, FieldThresholds, KeyPart, ListRules, MatchRule, NameRules,
+    SurvivorshipRules,
+};
+pub use stage::{DedupStage, CHECKS};
+
+use cluster::{Edge, Groups, Resolver};
+use features::Features;
+use lexicon::Lexicon;
+use scoring::Scorer;
+
+/// Which duplicate checks run (from the rules' `[checks]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    pub email: bool,
+    pub phone: bool,
+    pub fuzzy: bool,
+    /// When off, known-contact rows are ignored.
+    pub known: bool,
+}
+
+/// A duplicate check id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DupCheck {
+    Email,
+    Phone,
+    Fuzzy,
+    Known,
+}
+
+impl DupCheck {
+    pub fn id(self) -> &'static str {
+        match self {
+            DupCheck::Email => "dup.email",
+            DupCheck::Phone => "dup.phone",
+            DupCheck::Fuzzy => "dup.fuzzy",
+            DupCheck::Known => "dup.known",
+        }
+    }
+}
+
+/// A row that duplicates another: `row` indexes [`Records`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub row: u32,
+    pub check: DupCheck,
+    /// `<rule> (score <s>) with <source:row>; survivor <source:row>` (or
+    /// `; known contact <source:row>` for `dup.known`).
+    pub detail: String,
+}
+
+/// Rows found to be one person or company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// With a survivor: the leads in survivorship order (survivor first). Without (the
+    /// cluster holds known contacts): the leads in row order, then the known contacts.
+    pub members: Vec<u32>,
+    pub survivor: Option<u32>,
+}
+
+/// How much work blocking did; `pairs_per_row` should stay flat as inputs grow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Rows taking part (leads, plus known contacts when `dup.known` is on).
+    pub rows: u64,
+    /// Distinct candidate pairs scored.
+    pub candidate_pairs: u64,
+    pub pairs_per_row: f64,
+    pub fuzzy_matches: u64,
+    pub passes: Vec<PassStats>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Sorted by row.
+    pub findings: Vec<Finding>,
+    /// Ordered by their first row.
+    pub clusters: Vec<Cluster>,
+    pub overlap: Overlap,
+    pub stats: Stats,
+}
+
+/// Finds the duplicates among `records`.
+pub fn deduplicate(
+    records: &Records,
+    rules: &DedupRules,
+    checks: Checks,
+) -> Result<Outcome, String> {
+    records.validate()?;
+    let lexicon = Lexicon::new(&rules.lists);
+    let features = Features::new(records, &lexicon);
+    let known: Vec<bool> = (0..records.len()).map(|i| records.is_known(i)).collect();
+    let active: Vec<u32> = (0..records.len() as u32)
+        .filter(|&i| checks.known || !known[i as usize])
+        .collect();
+
+    let (pairs, passes) = if checks.fuzzy {
+        blocking::candidate_pairs(&features, rules, &known, &active)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let scorer = Scorer::new(&features, rules);
+    let same_email = |a: u32, b: u32| {
+        let ids = &features.email.ids;
+        checks.email && ids[a as usize] != 0 && ids[a as usize] == ids[b as usize]
+    };
+    let matches: Vec<Edge> = pairs
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            chunk.iter().filter_map(|&p| {
+                let (a, b) = blocking::unpair(p);
+                // Already one cluster by exact email: no need to score.
+                if same_email(a, b) {
+                    return None;
+                }
+                scorer.evaluate(a, b).map(|v| Edge {
+                    a,
+                    b,
+                    rule: v.rule,
+                    score: v.score,
+                })
+            })
+        })
+        .collect();
+
+    let group = |on: bool, ids: &[u32], keys: usize| {
+        if on {
+            Groups::new(ids, keys, &active)
+        } else {
+            Groups::none(records.len())
+        }
+    };
+    let email = group(checks.email, &features.email.ids, features.email.keys.len());
+    let phone = group(checks.phone, &features.phone.ids, features.phone.keys.len());
+    let edges = cluster::accept_matches(records.len(), &email, &phone, matches, |a, b, rule| {
+        scorer.compatible(a, b, rule)
+    });
+    let resolver = Resolver::new(records, rules, &email, &phone, &edges);
+    let resolved: Vec<(Cluster, Vec<Finding>)> = resolver
+        .clusters(&active)
+        .par_iter()
+        .map(|members| resolver.resolve(members))
+        .collect();
+    let mut clusters = Vec::with_capacity(resolved.len());
+    let mut findings = Vec::new();
+    for (cluster, cluster_findings) in resolved {
+        clusters.push(cluster);
+        findings.extend(cluster_findings);
+    }
+    findings.sort_by_key(|f| f.row);
+
+    let active_sources: Vec<bool> = records
+        .sources
+        .iter()
+        .map(|s| checks.known || !s.known)
+        .collect();
+    let overlap = overlap::overlap(records, &clusters, &active_sources);
+    let candidate_pairs = pairs.len() as u64;
+    let stats = Stats {
+        rows: active.len() as u64,
+        candidate_pairs,
+        pairs_per_row: if active.is_empty() {
+            0.0
+        } else {
+            candidate_pairs as f64 / active.len() as f64
+        },
+        fuzzy_matches: edges.len() as u64,
+        passes,
+    };
+    Ok(Outcome {
+        findings,
+        clusters,
+        overlap,
+        stats,
+    })
+}
+
+/// One blank field of a survivor to fill from a duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fill {
+    pub survivor: u32,
+    /// Index into the `columns` given to [`plan_fills`].
+    pub column: usize,
+    pub donor: u32,
+}
+
+/// For every survivor and every column where it is blank, the best-ranked duplicate that has
+/// a value (survivorship order). Sorted by survivor, then column.
+pub fn plan_fills(clusters: &[Cluster], columns: &[&TextColumn]) -> Vec<Fill> {
+    let mut fills = Vec::new();
+    for cluster in clusters {
+        let Some(survivor) = cluster.survivor else {
+            continue;
+        };
+        for (column, values) in columns.iter().enumerate() {
+            if values.get(survivor as usize).is_some() {
+                continue;
+            }
+            let donor = cluster.members[1..]
+                .iter()
+                .find(|&&m| values.get(m as usize).is_some());
+            if let Some(&donor) = donor {
+                fills.push(Fill {
+                    survivor,
+                    column,
+                    donor,
+                });
+            }
+        }
+    }
+    fills.sort_by_key(|f| (f.survivor, f.column));
+    fills
+}

@@ -1,0 +1,215 @@
+//! The engine's input: one row per lead (and per known CRM contact), as interned text
+//! columns of already-normalised values, plus what survivorship needs.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (rustc's hasher): interning hashes millions of short strings, where SipHash's
+/// collision resistance buys nothing and costs a large share of the time. Inputs are
+/// user data, but a skewed table only slows interning; it never changes results.
+#[derive(Default)]
+pub(super) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(super) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A text column with every distinct value stored once: `ids[row]` indexes `values`, and
+/// id 0 is the blank value (missing, empty or only whitespace).
+#[derive(Debug, Clone)]
+pub struct TextColumn {
+    ids: Vec<u32>,
+    values: Vec<String>,
+}
+
+impl TextColumn {
+    /// Interns the values in row order (trimmed); ids follow first appearance, so the same
+    /// input always gives the same column.
+    pub fn from_values<'a, I>(values: I) -> TextColumn
+    where
+        I: IntoIterator<Item = Option<&'a str>>,
+    {
+        let mut index: FxHashMap<&'a str, u32> = FxHashMap::default();
+        let mut column = TextColumn {
+            ids: Vec::new(),
+            values: vec![String::new()],
+        };
+        for value in values {
+            let value = value.map(str::trim).unwrap_or("");
+            let id = if value.is_empty() {
+                0
+            } else {
+                *index.entry(value).or_insert_with(|| {
+                    column.values.push(value.to_string());
+                    (column.values.len() - 1) as u32
+                })
+            };
+            column.ids.push(id);
+        }
+        column
+    }
+
+    /// A column of `len` blanks, for a field the input does not have.
+    pub fn blank(len: usize) -> TextColumn {
+        TextColumn {
+            ids: vec![0; len],
+            values: vec![String::new()],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The value of a row; `None` when blank or out of range.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        match self.ids.get(row) {
+            Some(0) | None => None,
+            Some(&id) => self.values.get(id as usize).map(String::as_str),
+        }
+    }
+
+    /// Id of each row's value (0 = blank).
+    pub(super) fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Distinct values by id; `values()[0]` is the blank value.
+    pub(super) fn values(&self) -> &[String] {
+        &self.values
+    }
+}
+
+/// A list the rows come from: a lead file, or the known contacts (CRM export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Shown in findings as `name:row`.
+    pub name: String,
+    /// Known contacts are matched against but never survive, and get no findings.
+    pub known: bool,
+    /// Survivorship's `source_priority`: lower wins; unset ranks after every set one.
+    pub priority: Option<i64>,
+}
+
+/// Every row to deduplicate, column by column (all columns have one entry per row).
+/// Text values are expected normalised by the contact stages (`email` is
+/// `email_normalized`, `phone` is `phone_e164`; invalid ones blank); names, company,
+/// address, postal code and date of birth are folded here.
+#[derive(Debug, Clone)]
+pub struct Records {
+    pub sources: Vec<Source>,
+    /// Index into `sources` per row.
+    pub source: Vec<u16>,
+    /// 1-based data row inside its source file.
+    pub row: Vec<u32>,
+    /// Number of non-blank fields in the row, for `most_complete` survivorship.
+    pub completeness: Vec<u16>,
+    /// `captured_at` as seconds since the epoch, for `newest_captured_at` survivorship.
+    pub captured_at: Vec<Option<i64>>,
+    pub first_name: TextColumn,
+    pub last_name: TextColumn,
+    pub company: TextColumn,
+    pub postal_code: TextColumn,
+    pub address: TextColumn,
+    pub email: TextColumn,
+    pub phone: TextColumn,
+    pub date_of_birth: TextColumn,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.source.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.source.is_empty()
+    }
+
+    /// `source:row` of a row, as findings name it.
+    pub fn reference(&self, index: u32) -> String {
+        let i = index as usize;
+        let source = self
+            .source
+            .get(i)
+            .and_then(|&s| self.sources.get(s as usize))
+            .map_or("?", |s| s.name.as_str());
+        format!("{source}:{}", self.row.get(i).copied().unwrap_or(0))
+    }
+
+    pub(super) fn is_known(&self, index: usize) -> bool {
+        self.sources[self.source[index] as usize].known
+    }
+
+    /// Checks that every column has one entry per row and every source index exists.
+    pub(super) fn validate(&self) -> Result<(), String> {
+        let n = self.len();
+        let lengths = [
+            ("row", self.row.len()),
+            ("completeness", self.completeness.len()),
+            ("captured_at", self.captured_at.len()),
+            ("first_name", self.first_name.len()),
+            ("last_name", self.last_name.len()),
+            ("company", self.company.len()),
+            ("postal_code", self.postal_code.len()),
+            ("address", self.address.len()),
+            ("email", self.email.len()),
+            ("phone", self.phone.len()),
+            ("date_of_birth", self.date_of_birth.len()),
+        ];
+        if let Some((name, len)) = lengths.iter().find(|(_, len)| *len != n) {
+            return Err(format!(
+                "dedup input column `{name}` has {len} rows, expected {n}"
+            ));
+        }
+        if self
+            .source
+            .iter()
+            .any(|&s| s as usize >= self.sources.len())
+        {
+            return Err("dedup input names a source index that does not exist".to_string());
+        }
+        if n > u32::MAX as usize - 1 {
+            return Err(format!(
+                "dedup input has {n} rows; at most {} are supported",
+                u32::MAX - 1
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_and_blanks() {
+        let column = TextColumn::from_values([Some(" a "), None, Some("b"), Some("a"), Some("  ")]);
+        assert_eq!(column.ids(), &[1, 0, 2, 1, 0]);
+        assert_eq!(column.get(0), Some("a"));
+        assert_eq!(column.get(1), None);
+        assert_eq!(column.get(9), None);
+        assert_eq!(TextColumn::blank(3).get(2), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! Scoring a candidate pair: field similarities (each in 0–1), vetoes, and the first match
+//! rule whose every threshold holds.
+//!
+//! Similarities: first name and surname as in `names`; company word by word
+//! (`company_similarity`); email local part, email domain and address by Jaro–Winkler on
+//! their folded forms, except that an address is 0
+//! when both have house numbers and they differ, and an email local part is 0 when its digits
+//! differ (`jsmith2` is another mailbox than `jsmith`, usually another person); postal code,
+//! phone and date of birth by normalised edit distance (optimal string alignment, i.e.
+//! Damerau–Levenshtein without repeated edits of one substring) on their characters (one typo in
+//! a 5-digit ZIP gives 0.8).
+
+use rayon::prelude::*;
+
+use super::features::{Features, Interned};
+use super::names::{first_name_similarity, last_name_similarity};
+use super::rules::{DedupRules, Field, MatchRule, NameRules};
+use super::similarity::{edit_similarity, jaro_winkler};
+
+const FIELDS: usize = 9;
+
+fn slot(field: Field) -> usize {
+    field as usize
+}
+
+/// Cheap, selective conditions are tested first so most pairs are refused early: an exact
+/// key comparison is an id check; surnames differ in most candidate pairs.
+fn cost(field: Field, min: f64) -> u8 {
+    if min >= 1.0 && one_iff_equal(field) {
+        return 0;
+    }
+    match field {
+        Field::LastName => 1,
+        Field::FirstName => 2,
+        Field::EmailLocal => 4,
+        Field::Company => 5,
+        _ => 3,
+    }
+}
+
+/// One condition of a rule.
+#[derive(Debug, Clone, Copy)]
+struct Condition {
+    field: Field,
+    min: f64,
+    /// `require` (both rows have the field, similarity ≥ min) or `refuse` (when both have
+    /// it, similarity < min refuses the rule).
+    required: bool,
+}
+
+/// Fields whose similarity is 1 exactly when their folded keys are equal, so a threshold of
+/// 1 is an id comparison.
+fn one_iff_equal(field: Field) -> bool {
+    !matches!(field, Field::FirstName | Field::LastName)
+}
+
+/// Word-by-word similarity (companies, addresses): each word of the longer value is matched
+/// to its most similar word of the other (Jaro–Winkler) and the results averaged, so
+/// `acme studios` / `acme studois` stays high while `vandelay security` / `vandelay systems`
+/// or `12 adams dr` / `12 adams ln` do not ride on shared words as whole-string Jaro–Winkler
+/// would.
+fn word_similarity(a: &[String], b: &[String]) -> f64 {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let total: f64 = long
+        .iter()
+        .map(|w| short.iter().map(|v| jaro_winkler(w, v)).fold(0.0, f64::max))
+        .sum();
+    total / long.len().max(1) as f64
+}
+
+/// A match: which rule, with what score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Verdict {
+    pub rule: u16,
+    pub score: f32,
+}
+
+pub(super) struct Scorer<'a> {
+    features: &'a Features,
+    /// Every compared field's id per row, row by row: scoring jumps between rows at random,
+    /// and one row's ids in one cache line beat nine column lookups.
+    row_ids: Vec<[u32; FIELDS]>,
+    names: &'a NameRules,
+    veto: Vec<(Field, f64)>,
+    /// Per rule, its `require` and `refuse` conditions, cheapest first.
+    rules: Vec<Vec<Condition>>,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(features: &'a Features, rules: &'a DedupRules) -> Scorer<'a> {
+        let conditions = |rule: &MatchRule| {
+            let require = rule.require.iter().map(|(field, min)| Condition {
+                field,
+                min,
+                required: true,
+            });
+            let refuse = rule.refuse.iter().map(|(field, min)| Condition {
+                field,
+                min,
+                required: false,
+            });
+            let mut all: Vec<Condition> = require.chain(refuse).collect();
+            all.sort_by_key(|c| (cost(c.field, c.min), !c.required, c.field));
+            all
+        };
+        let fields = [
+            Field::FirstName,
+            Field::LastName,
+            Field::Company,
+            Field::PostalCode,
+            Field::Address,
+            Field::EmailLocal,
+            Field::EmailDomain,
+            Field::Phone,
+            Field::DateOfBirth,
+        ];
+        let row_ids = (0..features.first.ids.len())
+            .into_par_iter()
+            .map(|row| fields.map(|field| Self::column(features, field).ids[row]))
+            .collect();
+        Scorer {
+            features,
+            row_ids,
+            names: &rules.names,
+            veto: rules.veto.iter().collect(),
+            rules: rules.match_rules.iter().map(conditions).collect(),
+        }
+    }
+
+    fn column(f: &Features, field: Field) -> &Interned {
+        match field {
+            Field::FirstName => &f.first,
+            Field::LastName => &f.last,
+            Field::Company => &f.company,
+            Field::PostalCode => &f.postal,
+            Field::Address => &f.address,
+            Field::EmailLocal => &f.email_local,
+            Field::EmailDomain => &f.email_domain,
+            Field::Phone => &f.phone,
+            Field::DateOfBirth => &f.date_of_birth,
+        }
+    }
+
+    /// Similarity of two values (ids) of a field, both present.
+    fn similarity(&self, field: Field, ia: u32, ib: u32) -> f64 {
+        let column = Self::column(self.features, field);
+        if ia == ib {
+            return 1.0;
+        }
+        let (ka, kb) = (&column.keys[ia as usize], &column.keys[ib as usize]);
+        let f = self.features;
+        match field {
+            Field::FirstName => first_name_similarity(
+                &f.first_info[ia as usize],
+                &f.first_info[ib as usize],
+                self.names,
+            ),
+            Field::LastName => last_name_similarity(
+                &f.last_info[ia as usize],
+                &f.last_info[ib as usize],
+                self.names,
+            ),
+            Field::Address => {
+                let (x, y) = (&f.house_number[ia as usize], &f.house_number[ib as usize]);
+                if !x.is_empty() && !y.is_empty() && x != y {
+                    0.0
+                } else {
+                    word_similarity(&f.address_words[ia as usize], &f.address_words[ib as usize])
+                }
+            }
+            Field::EmailLocal => {
+                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+                if digits(ka) == digits(kb) {
+                    jaro_winkler(ka, kb)
+                } else {
+                    0.0
+                }
+            }
+            Field::Company => {
+                word_similarity(&f.company_words[ia as usize], &f.company_words[ib as usize])
+            }
+            Field::EmailDomain => jaro_winkler(ka, kb),
+            Field::PostalCode | Field::Phone | Field::DateOfBirth => edit_similarity(ka, kb),
+        }
+    }
+
+    /// Similarity of a pair on a field, `None` unless both rows have it; a threshold of 1
+    /// on a field compared by key is decided by the ids alone.
+    fn compare(&self, pair: &mut Pair, field: Field, min: f64) -> Option<f64> {
+        let (ia, ib) = (pair.a[slot(field)], pair.b[slot(field)]);
+        if ia == 0 || ib == 0 {
+            return None;
+        }
+        if min >= 1.0 && ia != ib && one_iff_equal(field) {
+            return Some(0.0);
+        }
+        let cached = &mut pair.cache[slot(field)];
+        if cached.is_nan() {
+            *cached = self.similarity(field, ia, ib);
+        }
+        Some(*cached)
+    }
+
+    /// True when a field both rows have is less similar than its threshold.
+    fn refused(&self, pair: &mut Pair, refuse: &[(Field, f64)]) -> bool {
+        refuse
+            .iter()
+            .any(|&(field, min)| self.compare(pair, field, min).is_some_and(|s| s < min))
+    }
+
+    /// Whether rows `a` and `b` may sit in one cluster joined by `rule`: none of the rule's
+    /// `refuse` conditions and no veto holds between them.
+    pub fn compatible(&self, a: u32, b: u32, rule: u16) -> bool {
+        let mut pair = Pair {
+            a: self.row_ids[a as usize],
+            b: self.row_ids[b as usize],
+            cache: [f64::NAN; FIELDS],
+        };
+        let refuse: Vec<(Field, f64)> = self
+            .rules
+            .get(rule as usize)
+            .into_iter()
+            .flatten()
+            .filter(|c| !c.required)
+            .map(|c| (c.field, c.min))
+            .collect();
+        !self.refused(&mut pair, &refuse) && !self.refused(&mut pair, &self.veto)
+    }
+
+    /// The first rule the pair satisfies, unless a veto refuses the pair. Vetoes are only
+    /// checked once some rule's requirements hold: most pairs fail on names first.
+    pub fn evaluate(&self, a: u32, b: u32) -> Option<Verdict> {
+        let mut pair = Pair {
+            a: self.row_ids[a as usize],
+            b: self.row_ids[b as usize],
+            cache: [f64::NAN; FIELDS],
+        };
+        let mut vetoed = None;
+        'rules: for (rule, conditions) in self.rules.iter().enumerate() {
+            let (mut total, mut required) = (0.0, 0);
+            for c in conditions {
+                match (self.compare(&mut pair, c.field, c.min), c.required) {
+                    (Some(s), true) if s >= c.min => {
+                        total += s;
+                        required += 1;
+                    }
+                    (None, false) => {}
+                    (Some(s), false) if s >= c.min => {}
+                    _ => continue 'rules,
+                }
+            }
+            if *vetoed.get_or_insert_with(|| self.refused(&mut pair, &self.veto)) {
+                return None;
+            }
+            return Some(Verdict {
+                rule: rule as u16,
+                score: (total / f64::from(required.max(1))) as f32,
+            });
+        }
+        None
+    }
+}
+
+/// Two rows being compared (their field ids), with the similarities worked out so far
+/// (NaN: not yet).
+struct Pair {
+    a: [u32; FIELDS],
+    b: [u32; FIELDS],
+    cache: [f64; FIELDS],
+}

@@ -1,0 +1,491 @@
+//! The dedup stage: the lead frame (and the `--known` contacts) become the engine's columns;
+//! the outcome becomes findings, optional filled columns, summary.json's `overlap` and
+//! `dedup` sections and the report's overlap matrix.
+//!
+//! Keys: the leads' `email_normalized` and `phone_e164` from the contact stages (blank when
+//! invalid, so invalid values never match). The known contacts, which no contact stage reads,
+//! are verified here the same way (`verify_email`, `verify_phone` in the row's country or the
+//! default one), once per distinct value.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::{deduplicate, plan_fills, Checks, Criterion, Outcome, Records, Source, TextColumn};
+use crate::checks::distinct::Distinct;
+use crate::checks::email::{verify_email, EmailLists};
+use crate::checks::identity::normalize_country;
+use crate::checks::phone::verify_phone;
+use crate::checks::{
+    str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput,
+};
+use crate::error::{Error, PolarsContext, Result};
+use crate::ingest::{ROW_COL, SOURCE_COL};
+use crate::rules::{Rules, CANONICAL_FIELDS};
+
+pub const CHECKS: &[CheckInfo] = &[
+    CheckInfo {
+        id: "dup.email",
+        family: "dedup",
+        title: "same normalised email as a kept row",
+    },
+    CheckInfo {
+        id: "dup.phone",
+        family: "dedup",
+        title: "same E.164 phone as a kept row",
+    },
+    CheckInfo {
+        id: "dup.fuzzy",
+        family: "dedup",
+        title: "same person or company as a kept row by a fuzzy match rule",
+    },
+    CheckInfo {
+        id: "dup.known",
+        family: "dedup",
+        title: "already among the known contacts (--known)",
+    },
+];
+
+/// The name the known contacts have in findings and overlap (`known:17`).
+const KNOWN_SOURCE: &str = "known";
+
+pub struct DedupStage;
+
+impl Stage for DedupStage {
+    fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
+        let rules = ctx.rules;
+        let known_frame = ctx.side.known.as_ref().map(|t| &t.frame);
+        let checks = Checks {
+            email: rules.is_enabled("dup.email"),
+            phone: rules.is_enabled("dup.phone"),
+            fuzzy: rules.is_enabled("dup.fuzzy"),
+            known: rules.is_enabled("dup.known") && known_frame.is_some(),
+        };
+        if !(checks.email || checks.phone || checks.fuzzy || checks.known) {
+            return Ok(StageOutput::default());
+        }
+        let records = records(leads, known_frame, ctx)?;
+        let outcome = deduplicate(&records, &rules.dedup, checks)
+            .map_err(|e| Error::internal("deduplicating", e))?;
+        let lead_rows = leads.height();
+        let mut findings = Findings::default();
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| (f.row as usize) < lead_rows)
+        {
+            findings.push(f.row, f.check.id(), f.detail.clone());
+        }
+        let columns = if rules.dedup.survivorship.fill_blanks {
+            filled_columns(
+                leads,
+                &records,
+                &outcome,
+                &rules.dedup.survivorship.fill_fields,
+            )?
+        } else {
+            Vec::new()
+        };
+        let overlap = serde_json::to_value(&outcome.overlap)
+            .map_err(|e| Error::internal_chain("overlap summary", &e))?;
+        let stats = serde_json::to_value(&outcome.stats)
+            .map_err(|e| Error::internal_chain("dedup summary", &e))?;
+        let dedup_summary = json!({
+            "clusters": outcome.clusters.len(),
+            "blocking": stats,
+        });
+        Ok(StageOutput {
+            columns,
+            findings,
+            report: Some(ReportSection {
+                id: "dedup",
+                title: "Duplicates and list overlap".to_string(),
+                data: report_data(&outcome, checks.known),
+            }),
+            summary: vec![
+                ("overlap".to_string(), overlap),
+                ("dedup".to_string(), dedup_summary),
+            ],
+            ..StageOutput::default()
+        })
+    }
+}
+
+/// Dates of birth in one spelling (`YYYYMMDD`) when they parse as a common date format;
+/// otherwise the text as given.
+fn birth_date_key(raw: &str) -> String {
+    let value = raw.trim();
+    ["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(value, f).ok())
+        .map_or_else(|| value.to_string(), |d| d.format("%Y%m%d").to_string())
+}
+
+/// `captured_at` as seconds since the epoch: RFC 3339, or a naive date-time (taken as UTC),
+/// or a date.
+fn captured_seconds(raw: &str) -> Option<i64> {
+    let value = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Some(t.timestamp());
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(value, format) {
+            return Some(t.and_utc().timestamp());
+        }
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
+}
+
+fn owned(values: Vec<Option<&str>>) -> Result<Vec<Option<String>>> {
+    Ok(values.into_iter().map(|v| v.map(str::to_string)).collect())
+}
+
+/// A frame's string column as one value per row (`None` everywhere when absent).
+fn values<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
+    Ok(match str_column(frame, name)? {
+        Some(column) => column.iter().collect(),
+        None => vec![None; frame.height()],
+    })
+}
+
+/// First names and last names, one per row.
+type FirstAndLast = (Vec<Option<String>>, Vec<Option<String>>);
+
+/// One part of the engine input: the lead frame or the known contacts.
+struct Part<'a> {
+    frame: &'a DataFrame,
+    /// The leads carry the contact stages' `email_normalized` / `phone_e164`; the known
+    /// contacts are verified here.
+    verified: bool,
+}
+
+impl Part<'_> {
+    fn email(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+        if self.verified {
+            return owned(values(self.frame, "email_normalized")?);
+        }
+        let lists = EmailLists::new(&rules.email);
+        let distinct = Distinct::new(values(self.frame, "email")?.into_iter());
+        let keys = distinct.map(|raw| verify_email(raw, &rules.email, &lists).normalized);
+        Ok(distinct
+            .per_row(&keys)
+            .map(|k| k.cloned().flatten())
+            .collect())
+    }
+
+    fn phone(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+        if self.verified {
+            return owned(values(self.frame, "phone_e164")?);
+        }
+        let default = rules.leads.default_country.as_str();
+        let countries = values(self.frame, "country")?;
+        let distinct = Distinct::new(values(self.frame, "phone")?.into_iter().zip(countries).map(
+            |(phone, country)| {
+                let region = country.and_then(normalize_country).unwrap_or(default);
+                phone.map(|p| (p, region))
+            },
+        ));
+        let keys = distinct.map(|(raw, region)| verify_phone(raw, region).e164);
+        Ok(distinct
+            .per_row(&keys)
+            .map(|k| k.cloned().flatten())
+            .collect())
+    }
+
+    /// First and last name; a row with neither takes them from `full_name` (last word =
+    /// last name).
+    fn names(&self) -> Result<FirstAndLast> {
+        let (first, last, full) = (
+            values(self.frame, "first_name")?,
+            values(self.frame, "last_name")?,
+            values(self.frame, "full_name")?,
+        );
+        let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
+        Ok(first
+            .iter()
+            .zip(&last)
+            .zip(&full)
+            .map(|((&f, &l), &full)| match full {
+                Some(full) if blank(f) && blank(l) => {
+                    let full = full.trim();
+                    match full.rsplit_once(char::is_whitespace) {
+                        Some((f, l)) => (Some(f.trim().to_string()), Some(l.to_string())),
+                        None => (None, Some(full.to_string())),
+                    }
+                }
+                _ => (f.map(str::to_string), l.map(str::to_string)),
+            })
+            .unzip())
+    }
+
+    /// Non-blank canonical fields per row (`lead_id` not counted).
+    fn completeness(&self) -> Result<Vec<u16>> {
+        let mut counts = vec![0u16; self.frame.height()];
+        for field in CANONICAL_FIELDS.iter().filter(|f| **f != "lead_id") {
+            if let Some(column) = str_column(self.frame, field)? {
+                for (count, value) in counts.iter_mut().zip(column.iter()) {
+                    if value.is_some_and(|v| !v.trim().is_empty()) {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    fn captured_at(&self, needed: bool) -> Result<Vec<Option<i64>>> {
+        if !needed {
+            return Ok(vec![None; self.frame.height()]);
+        }
+        Ok(values(self.frame, "captured_at")?
+            .into_par_iter()
+            .map(|v| v.and_then(captured_seconds))
+            .collect())
+    }
+}
+
+/// Interns one field over the leads then the known contacts.
+fn column<S: AsRef<str>>(parts: &[Vec<Option<S>>]) -> TextColumn {
+    TextColumn::from_values(
+        parts
+            .iter()
+            .flat_map(|p| p.iter().map(|v| v.as_ref().map(AsRef::as_ref))),
+    )
+}
+
+fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> Result<Records> {
+    let rules = ctx.rules;
+    let mut parts = vec![Part {
+        frame: leads,
+        verified: true,
+    }];
+    if let Some(frame) = known.filter(|_| rules.is_enabled("dup.known")) {
+        parts.push(Part {
+            frame,
+            verified: false,
+        });
+    }
+
+    // Sources in input order, then the known contacts.
+    let mut sources: Vec<Source> = Vec::new();
+    let mut source = Vec::new();
+    let mut row = Vec::new();
+    let source_column = leads
+        .column(SOURCE_COL)
+        .and_then(|c| c.str().cloned())
+        .step(SOURCE_COL)?;
+    let row_column = leads
+        .column(ROW_COL)
+        .and_then(|c| c.u32().cloned())
+        .step(ROW_COL)?;
+    for (name, number) in source_column.iter().zip(row_column.iter()) {
+        let name = name.unwrap_or("");
+        let index = match sources.iter().position(|s| s.name == name) {
+            Some(i) => i,
+            None => {
+                sources.push(Source {
+                    name: name.to_string(),
+                    known: false,
+                    priority: rules.sources.get(name).and_then(|s| s.priority),
+                });
+                sources.len() - 1
+            }
+        };
+        source.push(index as u16);
+        row.push(number.unwrap_or(0));
+    }
+    if let Some(known_part) = parts.get(1) {
+        let index = sources.len() as u16;
+        sources.push(Source {
+            name: KNOWN_SOURCE.to_string(),
+            known: true,
+            priority: None,
+        });
+        source.extend(std::iter::repeat_n(index, known_part.frame.height()));
+        row.extend(1..=known_part.frame.height() as u32);
+    }
+    if sources.len() > usize::from(u16::MAX) {
+        return Err(Error::Usage(format!(
+            "{} lead sources: dedup supports at most {}",
+            sources.len(),
+            u16::MAX
+        )));
+    }
+
+    let newest = rules
+        .dedup
+        .survivorship
+        .prefer
+        .contains(&Criterion::NewestCapturedAt);
+    let mut emails = Vec::new();
+    let mut phones = Vec::new();
+    let mut firsts = Vec::new();
+    let mut lasts = Vec::new();
+    let mut completeness = Vec::new();
+    let mut captured_at = Vec::new();
+    let mut births = Vec::new();
+    for part in &parts {
+        emails.push(part.email(rules)?);
+        phones.push(part.phone(rules)?);
+        let (first, last) = part.names()?;
+        firsts.push(first);
+        lasts.push(last);
+        completeness.extend(part.completeness()?);
+        captured_at.extend(part.captured_at(newest)?);
+        births.push(
+            values(part.frame, "date_of_birth")?
+                .into_iter()
+                .map(|v| v.map(birth_date_key))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let raw = |field: &str| -> Result<Vec<Vec<Option<&str>>>> {
+        parts.iter().map(|p| values(p.frame, field)).collect()
+    };
+    let (company, postal, address) = (raw("company")?, raw("postal_code")?, raw("address")?);
+    // The fields are independent: intern them in parallel.
+    let builders: Vec<Box<dyn Fn() -> TextColumn + Sync>> = vec![
+        Box::new(|| column(&firsts)),
+        Box::new(|| column(&lasts)),
+        Box::new(|| column(&company)),
+        Box::new(|| column(&postal)),
+        Box::new(|| column(&address)),
+        Box::new(|| column(&emails)),
+        Box::new(|| column(&phones)),
+        Box::new(|| column(&births)),
+    ];
+    let mut built: Vec<TextColumn> = builders.par_iter().map(|build| build()).collect();
+    let mut take = || built.remove(0);
+    Ok(Records {
+        sources,
+        source,
+        row,
+        completeness,
+        captured_at,
+        first_name: take(),
+        last_name: take(),
+        company: take(),
+        postal_code: take(),
+        address: take(),
+        email: take(),
+        phone: take(),
+        date_of_birth: take(),
+    })
+}
+
+/// `<field>_filled` per filled field (each row's own value, a survivor's blank filled from
+/// its best duplicate) and `dup_filled_from` naming where each filled value came from.
+fn filled_columns(
+    leads: &DataFrame,
+    records: &Records,
+    outcome: &Outcome,
+    fields: &[String],
+) -> Result<Vec<Column>> {
+    let present: Vec<&String> = fields
+        .iter()
+        .filter(|f| leads.column(f.as_str()).is_ok())
+        .collect();
+    let raw: Vec<TextColumn> = present
+        .iter()
+        .map(|f| Ok(TextColumn::from_values(values(leads, f)?)))
+        .collect::<Result<_>>()?;
+    let fills = plan_fills(&outcome.clusters, &raw.iter().collect::<Vec<_>>());
+    let mut columns = Vec::new();
+    let mut from: Vec<Vec<String>> = vec![Vec::new(); leads.height()];
+    for (index, (field, values)) in present.iter().zip(&raw).enumerate() {
+        let mut filled: Vec<Option<&str>> = (0..leads.height()).map(|r| values.get(r)).collect();
+        let mut any = false;
+        for fill in fills.iter().filter(|f| f.column == index) {
+            let survivor = fill.survivor as usize;
+            if let Some(slot) = filled.get_mut(survivor) {
+                *slot = values.get(fill.donor as usize);
+                from[survivor].push(format!("{field}: {}", records.reference(fill.donor)));
+                any = true;
+            }
+        }
+        if any {
+            columns.push(
+                StringChunked::from_iter_options(
+                    format!("{field}_filled").into(),
+                    filled.into_iter(),
+                )
+                .into_column(),
+            );
+        }
+    }
+    if !columns.is_empty() {
+        let from = from
+            .into_iter()
+            .map(|parts| (!parts.is_empty()).then(|| parts.join("; ")));
+        columns
+            .push(StringChunked::from_iter_options("dup_filled_from".into(), from).into_column());
+    }
+    Ok(columns)
+}
+
+/// The overlap matrix for the report: one row per lead source; cells = rows in common with
+/// each other source and the known contacts; the diagonal is the within-list duplicate rate.
+fn report_data(outcome: &Outcome, with_known: bool) -> serde_json::Value {
+    let overlap = &outcome.overlap.sources;
+    let mut columns: Vec<&str> = overlap.iter().map(|s| s.source.as_str()).collect();
+    if with_known {
+        columns.push(KNOWN_SOURCE);
+    }
+    let percent = |share: f64| format!("{:.1}%", share * 100.0);
+    let rows: Vec<serde_json::Value> = overlap
+        .iter()
+        .map(|s| {
+            let cells: Vec<serde_json::Value> = columns
+                .iter()
+                .map(|&other| {
+                    if other == s.source {
+                        json!({"diagonal": true, "text": format!("{} dup ({})", s.duplicate_rows, percent(s.duplicate_rate))})
+                    } else {
+                        let c = s.in_common.iter().find(|c| c.with == other);
+                        let (rows, share) = c.map_or((0, 0.0), |c| (c.rows, c.share));
+                        json!({"diagonal": false, "text": format!("{rows} ({})", percent(share))})
+                    }
+                })
+                .collect();
+            json!({
+                "source": s.source,
+                "rows": s.rows,
+                "cells": cells,
+                "unique_new": format!("{} ({})", s.unique_new, percent(s.unique_new_share)),
+            })
+        })
+        .collect();
+    let stats = &outcome.stats;
+    let oversized: u64 = stats.passes.iter().map(|p| p.oversized_blocks).sum();
+    let neighbourhood: u64 = stats.passes.iter().map(|p| p.neighbourhood_rows).sum();
+    json!({
+        "columns": columns,
+        "rows": rows,
+        "clusters": outcome.clusters.len(),
+        "candidate_pairs": stats.candidate_pairs,
+        "pairs_per_row": format!("{:.2}", stats.pairs_per_row),
+        "fuzzy_matches": stats.fuzzy_matches,
+        "oversized_blocks": oversized,
+        "neighbourhood_rows": neighbourhood,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(birth_date_key("1980-03-05"), "19800305");
+        assert_eq!(birth_date_key("03/05/1980"), "19800305");
+        assert_eq!(birth_date_key("sometime"), "sometime");
+        assert_eq!(captured_seconds("1970-01-01T00:01:00Z"), Some(60));
+        assert_eq!(captured_seconds("1970-01-01 00:02:00"), Some(120));
+        assert_eq!(captured_seconds("1970-01-02"), Some(86_400));
+        assert_eq!(captured_seconds("yesterday"), None);
+    }
+}

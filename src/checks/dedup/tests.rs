@@ -1,0 +1,391 @@
+//! Behaviour and accuracy tests of the whole engine.
+
+use super::testgen::{self, records, Generator, SynthRow};
+use super::*;
+
+fn rules() -> DedupRules {
+    let text = include_str!("../../../rules/default.toml");
+    let table: toml::Table = toml::from_str(text).expect("default rules parse");
+    let section = table.get("dedup").cloned().expect("[dedup] section");
+    section.try_into().expect("[dedup] section is valid")
+}
+
+const ALL: Checks = Checks {
+    email: true,
+    phone: true,
+    fuzzy: true,
+    known: true,
+};
+
+fn source(name: &str) -> Source {
+    Source {
+        name: name.to_string(),
+        known: false,
+        priority: None,
+    }
+}
+
+fn known_source() -> Source {
+    Source {
+        name: "known".to_string(),
+        known: true,
+        priority: None,
+    }
+}
+
+fn lead(source: u16, first: &str, last: &str, postal: &str, email: &str, phone: &str) -> SynthRow {
+    SynthRow {
+        source,
+        first_name: first.into(),
+        last_name: last.into(),
+        postal_code: postal.into(),
+        email: email.into(),
+        phone: phone.into(),
+        ..SynthRow::default()
+    }
+}
+
+fn run(rows: &[SynthRow], sources: Vec<Source>) -> (Records, Outcome) {
+    let records = records(rows, sources);
+    let outcome = deduplicate(&records, &rules(), ALL).expect("valid input");
+    (records, outcome)
+}
+
+fn checks_of(outcome: &Outcome) -> Vec<(u32, &'static str)> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| (f.row, f.check.id()))
+        .collect()
+}
+
+fn pairwise(rows: &[SynthRow], outcome: &Outcome) -> (f64, f64, f64) {
+    testgen::pairwise(rows, outcome.clusters.iter().map(|c| c.members.as_slice()))
+}
+
+#[test]
+fn default_rules_are_valid() {
+    let fields = [
+        "email",
+        "phone",
+        "company",
+        "job_title",
+        "address",
+        "city",
+        "state",
+    ];
+    let fields = [&fields[..], &["postal_code", "country", "date_of_birth"]].concat();
+    rules().validate(&fields).expect("default rules validate");
+}
+
+#[test]
+fn rules_errors_name_the_key() {
+    let text =
+        include_str!("../../../rules/default.toml").replace("max_block_size", "max_blok_size");
+    let table: toml::Table = toml::from_str(&text).expect("toml");
+    let err = DedupRules::deserialize(table["dedup"].clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("max_blok_size"), "{err}");
+
+    let text =
+        include_str!("../../../rules/default.toml").replace("postal_code = 1.0", "postcode = 1.0");
+    let table: toml::Table = toml::from_str(&text).expect("toml");
+    let err = DedupRules::deserialize(table["dedup"].clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("postcode"), "{err}");
+
+    let mut bad = rules();
+    bad.match_rules[0].require.first_name = Some(1.5);
+    let (key, msg) = bad.validate(&[]).unwrap_err();
+    assert_eq!(key, "dedup.match.name_address.require.first_name");
+    assert!(msg.contains("between 0 and 1"), "{msg}");
+
+    let mut bad = rules();
+    bad.survivorship.fill_fields = vec!["emial".into()];
+    let (key, _) = bad.validate(&["email"]).unwrap_err();
+    assert_eq!(key, "dedup.survivorship.fill_fields");
+}
+
+use serde::Deserialize;
+
+#[test]
+fn exact_keys_match_and_blanks_never_do() {
+    let rows = [
+        lead(0, "Ann", "Lee", "", "ann@example.com", ""),
+        lead(1, "Bo", "Chan", "", "ANN@example.com", ""),
+        lead(0, "Cy", "Diaz", "", "", "+15550001111"),
+        lead(1, "Di", "Eng", "", "", "+15550001111"),
+        lead(0, "Ed", "Fox", "", "", ""),
+        lead(1, "Flo", "Gil", "", "", ""),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a"), source("b")]);
+    assert_eq!(checks_of(&outcome), [(1, "dup.email"), (3, "dup.phone")]);
+    assert_eq!(
+        outcome.findings[0].detail,
+        "email (score 1.00) with a:1; survivor a:1"
+    );
+    assert_eq!(
+        outcome.findings[1].detail,
+        "phone (score 1.00) with a:2; survivor a:2"
+    );
+}
+
+#[test]
+fn fuzzy_matches_name_rule_score_and_survivor() {
+    let rows = [
+        lead(
+            0,
+            "Robert",
+            "Smith",
+            "94105",
+            "rsmith@acme.com",
+            "+14155550100",
+        ),
+        lead(1, "Bob", "SMITH", "94105-2231", "bob.smith@gmail.com", ""),
+        lead(1, "J.", "Garcia-Lopez", "10001", "", ""),
+        lead(0, "John", "Lopez", "10001", "", "+12125550199"),
+        lead(0, "Margaret", "O'Brien", "60601", "", ""),
+        lead(1, "Peggy", "OBrien", "60601", "", ""),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a"), source("b")]);
+    assert_eq!(
+        checks_of(&outcome),
+        [(1, "dup.fuzzy"), (2, "dup.fuzzy"), (5, "dup.fuzzy")]
+    );
+    assert_eq!(
+        outcome.findings[0].detail,
+        "name_postal (score 0.98) with a:1; survivor a:1"
+    );
+    // J. Garcia-Lopez (b:2) has fewer fields than John Lopez (a:2): John survives.
+    assert!(
+        outcome.findings[1].detail.ends_with("survivor a:2"),
+        "{}",
+        outcome.findings[1].detail
+    );
+    assert!(outcome.findings[2].detail.starts_with("name_postal"));
+}
+
+#[test]
+fn near_misses_do_not_merge() {
+    let household = |first: &str, last: &str, email: &str| SynthRow {
+        address: "12 Oak Street".into(),
+        ..lead(0, first, last, "94105", email, "")
+    };
+    let rows = [
+        // Same name, different person: elsewhere, other email.
+        lead(
+            0,
+            "John",
+            "Smith",
+            "94105",
+            "john.smith@gmail.com",
+            "+14155550100",
+        ),
+        lead(
+            1,
+            "John",
+            "Smith",
+            "10001",
+            "jsmith77@yahoo.com",
+            "+12125550111",
+        ),
+        lead(1, "John", "Smith", "60601", "john.smith2@gmail.com", ""),
+        // One household: spouses and a father and son.
+        household("Mark", "Taylor", "mark@taylor.net"),
+        household("Mary", "Taylor", "mary@taylor.net"),
+        household("Daniel", "Taylor", "dt@taylor.net"),
+        household("Danielle", "Taylor", "dani@taylor.net"),
+        household("Paul", "Reed Sr.", "paul@reed.net"),
+        household("Paul", "Reed Jr.", "pj@reed.net"),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a"), source("b")]);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    assert!(outcome.clusters.is_empty());
+}
+
+#[test]
+fn different_birth_dates_veto_a_name_match() {
+    let mut a = lead(0, "Linda", "Park", "30301", "", "");
+    let mut b = lead(1, "Linda", "Park", "30301", "", "");
+    a.date_of_birth = "1961-04-02".into();
+    b.date_of_birth = "1990-11-23".into();
+    let (_, outcome) = run(&[a.clone(), b.clone()], vec![source("a"), source("b")]);
+    assert!(outcome.findings.is_empty());
+    b.date_of_birth = "1961-04-02".into();
+    let (_, outcome) = run(&[a, b], vec![source("a"), source("b")]);
+    assert_eq!(checks_of(&outcome), [(1, "dup.fuzzy")]);
+}
+
+#[test]
+fn survivorship_follows_the_policy() {
+    let mut older = lead(0, "Amy", "Ng", "", "amy@ng.org", "");
+    older.captured_at = 100;
+    let mut newer = lead(1, "Amy", "Ng", "", "amy@ng.org", "");
+    newer.captured_at = 200;
+    newer.company = "Ng Consulting".into();
+    let rows = [older, newer];
+
+    let mut rules = rules();
+    rules.survivorship.prefer = vec![];
+    let records_ = records(&rows, vec![source("a"), source("b")]);
+    let survivor = |rules: &DedupRules, records: &Records| {
+        deduplicate(records, rules, ALL).expect("runs").clusters[0].survivor
+    };
+    // No criteria: the earlier source wins.
+    assert_eq!(survivor(&rules, &records_), Some(0));
+    rules.survivorship.prefer = vec![Criterion::NewestCapturedAt];
+    assert_eq!(survivor(&rules, &records_), Some(1));
+    rules.survivorship.prefer = vec![Criterion::MostComplete];
+    assert_eq!(survivor(&rules, &records_), Some(1));
+    let mut prioritised = records(&rows, vec![source("a"), source("b")]);
+    prioritised.sources[0].priority = Some(1);
+    rules.survivorship.prefer = vec![Criterion::SourcePriority, Criterion::MostComplete];
+    assert_eq!(survivor(&rules, &prioritised), Some(0));
+}
+
+#[test]
+fn known_contacts_make_dup_known_and_never_survive() {
+    let rows = [
+        lead(0, "Ravi", "Patel", "07030", "ravi@patel.io", ""),
+        lead(1, "Ravi", "Patel", "07030", "", "+12015550123"),
+        lead(0, "Zed", "Quinn", "99501", "zed@quinn.io", ""),
+        lead(2, "Ravi", "Patel", "07030", "ravi@patel.io", ""),
+    ];
+    let sources = vec![source("a"), source("b"), known_source()];
+    let (_, outcome) = run(&rows, sources.clone());
+    assert_eq!(checks_of(&outcome), [(0, "dup.known"), (1, "dup.known")]);
+    assert_eq!(
+        outcome.findings[0].detail,
+        "email (score 1.00) with known:1; known contact known:1"
+    );
+    assert!(outcome.findings[1]
+        .detail
+        .starts_with("name_postal (score 1.00) with "));
+    assert_eq!(outcome.clusters[0].survivor, None);
+
+    // With dup.known off the CRM rows are ignored: a and b are plain duplicates.
+    let records_ = records(&rows, sources);
+    let outcome = deduplicate(
+        &records_,
+        &rules(),
+        Checks {
+            known: false,
+            ..ALL
+        },
+    )
+    .expect("runs");
+    assert_eq!(checks_of(&outcome), [(1, "dup.fuzzy")]);
+    assert_eq!(outcome.overlap.sources[0].in_common.len(), 1);
+}
+
+#[test]
+fn overlap_counts_rows_in_common() {
+    let rows = [
+        lead(0, "A", "One", "", "1@x.io", ""),
+        lead(0, "B", "Two", "", "2@x.io", ""),
+        lead(0, "B", "Two", "", "2@x.io", ""),
+        lead(0, "C", "Three", "", "3@x.io", ""),
+        lead(1, "A", "One", "", "1@x.io", ""),
+        lead(1, "D", "Four", "", "4@x.io", ""),
+        lead(2, "C", "Three", "", "3@x.io", ""),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a"), source("b"), known_source()]);
+    let a = &outcome.overlap.sources[0];
+    assert_eq!((a.rows, a.duplicate_rows, a.unique_new), (4, 1, 1));
+    assert_eq!(a.duplicate_rate, 0.25);
+    let with: Vec<(&str, u64)> = a
+        .in_common
+        .iter()
+        .map(|c| (c.with.as_str(), c.rows))
+        .collect();
+    assert_eq!(with, [("b", 1), ("known", 1)]);
+    let b = &outcome.overlap.sources[1];
+    assert_eq!((b.rows, b.duplicate_rows, b.unique_new), (2, 0, 1));
+    assert_eq!(b.in_common[0].share, 0.5);
+    assert_eq!(outcome.overlap.sources.len(), 2);
+}
+
+#[test]
+fn fills_blanks_from_the_best_duplicate() {
+    let mut a = lead(0, "Kai", "Berg", "", "kai@berg.se", "");
+    a.company = "Berg AB".into();
+    a.captured_at = 5;
+    let mut b = lead(1, "Kai", "Berg", "", "kai@berg.se", "+46701234567");
+    b.captured_at = 3;
+    let mut c = lead(1, "Kai", "Berg", "", "kai@berg.se", "+46709999999");
+    c.captured_at = 4;
+    let mut rules = rules();
+    rules.survivorship.prefer = vec![Criterion::NewestCapturedAt];
+    let records_ = records(&[a, b, c], vec![source("a"), source("b")]);
+    let outcome = deduplicate(
+        &records_,
+        &rules,
+        Checks {
+            phone: false,
+            ..ALL
+        },
+    )
+    .expect("runs");
+    assert_eq!(outcome.clusters[0].members, [0, 2, 1]);
+    let fills = plan_fills(&outcome.clusters, &[&records_.company, &records_.phone]);
+    assert_eq!(
+        fills,
+        [Fill {
+            survivor: 0,
+            column: 1,
+            donor: 2
+        }]
+    );
+}
+
+#[test]
+fn a_giant_block_stays_linear() {
+    // 3000 different people in one ZIP, all surnames starting with S: the postal block is
+    // split and compared by neighbourhood, never all 4.5M pairs.
+    let mut gen_rows = Generator::new(7).rows(3000, 0, 0, 0, 1);
+    for (i, r) in gen_rows.iter_mut().enumerate() {
+        r.postal_code = "10001".into();
+        r.last_name = format!("S{}", r.last_name.to_lowercase());
+        r.person = i as u32;
+    }
+    let (_, outcome) = run(&gen_rows, vec![source("a")]);
+    let pass = &outcome.stats.passes[0];
+    assert_eq!(pass.name, "postal_surname");
+    assert!(pass.oversized_blocks >= 1);
+    assert!(outcome.stats.pairs_per_row < 60.0, "{:?}", outcome.stats);
+}
+
+#[test]
+fn same_output_on_one_or_two_threads() {
+    let rows = Generator::new(11).rows(3000, 300, 100, 100, 3);
+    let sources = vec![source("a"), source("b"), source("c")];
+    let run_on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let (_, outcome) = pool.install(|| run(&rows, sources.clone()));
+        outcome
+    };
+    let (one, two) = (run_on(1), run_on(2));
+    assert_eq!(one.findings, two.findings);
+    assert_eq!(one.clusters, two.clusters);
+    assert_eq!(one.overlap, two.overlap);
+    assert!(!one.findings.is_empty());
+}
+
+#[test]
+fn accuracy_on_synthetic_leads() {
+    let rows = Generator::new(2024).rows(8000, 1000, 400, 400, 3);
+    let (_, outcome) = run(&rows, vec![source("a"), source("b"), source("c")]);
+    let (precision, recall, f1) = pairwise(&rows, &outcome);
+    eprintln!(
+        "synthetic {} rows: precision {precision:.4} recall {recall:.4} f1 {f1:.4}, {:.2} pairs/row",
+        rows.len(),
+        outcome.stats.pairs_per_row
+    );
+    assert!(precision >= 0.98, "precision {precision:.4}");
+    assert!(recall >= 0.90, "recall {recall:.4}");
+}
