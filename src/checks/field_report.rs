@@ -104,7 +104,12 @@ pub fn field_report(
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     // A row can have two findings of one check (a number unfit for both call and SMS).
     let mut rows_hit: BTreeMap<&str, HashSet<u32>> = BTreeMap::new();
-    for ((check, detail), row) in findings.check.iter().zip(&findings.detail).zip(&findings.row) {
+    for ((check, detail), row) in findings
+        .check
+        .iter()
+        .zip(&findings.detail)
+        .zip(&findings.row)
+    {
         if checks.contains(check) {
             *counts.entry((check, detail.as_str())).or_default() += 1;
             rows_hit.entry(check).or_default().insert(*row);
