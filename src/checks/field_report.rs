@@ -1,7 +1,7 @@
 //! Per-source validity rates and top reasons of one contact field (email, phone, postal code),
 //! for summary.json and the family's report section.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::*;
 use serde::Serialize;
@@ -102,9 +102,17 @@ pub fn field_report(
         })
         .collect();
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for (check, detail) in findings.check.iter().zip(&findings.detail) {
+    // A row can have two findings of one check (a number unfit for both call and SMS).
+    let mut rows_hit: BTreeMap<&str, HashSet<u32>> = BTreeMap::new();
+    for ((check, detail), row) in findings
+        .check
+        .iter()
+        .zip(&findings.detail)
+        .zip(&findings.row)
+    {
         if checks.contains(check) {
             *counts.entry((check, detail.as_str())).or_default() += 1;
+            rows_hit.entry(check).or_default().insert(*row);
         }
     }
     let reasons = checks
@@ -118,7 +126,7 @@ pub fn field_report(
                     rows,
                 })
                 .collect();
-            let rows = top.iter().map(|r| r.rows).sum();
+            let rows = rows_hit.get(check).map_or(0, HashSet::len);
             // Most frequent first; ties in detail order, so the output is deterministic.
             top.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.detail.cmp(&b.detail)));
             top.truncate(TOP_REASONS);
