@@ -320,7 +320,11 @@ pub fn email_domain() -> Expr {
         .to_lowercase()
 }
 
-/// Detail of the exclusion a domain falls under (`competitor domain x.com`, …), or null.
+/// Column of the domain frame: true for a free mailbox domain (when the rules exclude them).
+pub const FREE_MAILBOX: &str = "_free_mailbox";
+
+/// Detail of the exclusion a domain ([`VALUE`], with [`FREE_MAILBOX`]) falls under
+/// (`competitor domain x.com`, …), or null.
 pub fn domain_exclusion(rules: &FitRules) -> Expr {
     let domain = col(VALUE);
     let under = |domains: &[String]| {
@@ -330,14 +334,6 @@ pub fn domain_exclusion(rules: &FitRules) -> Expr {
         })
     };
     let exclude = &rules.exclude;
-    let free = domain.clone().is_in(
-        lit(Series::new(
-            "free".into(),
-            exclude.free_email_domains.clone(),
-        ))
-        .implode(false),
-        false,
-    );
     let labelled = |label: &str| concat_str([lit(label.to_string()), domain.clone()], "", false);
     first_match(
         vec![
@@ -347,7 +343,7 @@ pub fn domain_exclusion(rules: &FitRules) -> Expr {
                 labelled("competitor domain "),
             ),
             (under(&exclude.student_domains), labelled("student domain ")),
-            (free, labelled("free email domain ")),
+            (col(FREE_MAILBOX), labelled("free email domain ")),
         ],
         null_str(),
     )

@@ -17,6 +17,8 @@ mod tests;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::distinct::Distinct;
+use super::email::EmailLists;
 use super::{str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
 use crate::error::{PolarsContext, Result};
 use crate::ingest::SOURCE_COL;
@@ -174,52 +176,63 @@ impl<'a> Job<'a> {
     }
 }
 
-/// Evaluates a job (over a frame of one [`VALUE`] column, plus [`criteria::CLEAN`]) once per
-/// distinct value of `values` (null included) and spreads its outputs back over the rows.
-/// A missing input column counts as all null.
+/// The distinct values of a column (first-seen order) and a trailing null, and each row's
+/// index into them. A missing input column counts as all null.
+fn dictionary<'a>(
+    values: Option<&'a StringChunked>,
+    height: usize,
+) -> (Vec<Option<&'a str>>, IdxCa) {
+    let distinct = match values {
+        Some(values) => Distinct::new(values.iter()),
+        None => Distinct::new(std::iter::repeat_n(None, height)),
+    };
+    let null = distinct.keys.len() as IdxSize;
+    let codes: Vec<IdxSize> = distinct
+        .row_key
+        .iter()
+        .map(|key| key.map_or(null, |k| k as IdxSize))
+        .collect();
+    let mut keys: Vec<Option<&str>> = distinct.keys.into_iter().map(Some).collect();
+    keys.push(None);
+    (keys, IdxCa::from_vec("codes".into(), codes))
+}
+
+/// Evaluates a job on `frame` (one row per distinct value: [`VALUE`] and any precomputed
+/// columns) and spreads its outputs back over the rows through `codes`.
+fn evaluate_distinct(
+    frame: DataFrame,
+    codes: &IdxCa,
+    steps: Vec<Vec<Expr>>,
+    outputs: Vec<Expr>,
+) -> Result<Vec<Column>> {
+    let mut plan = frame.lazy().with_columns(criteria::text_step());
+    for step in steps {
+        plan = plan.with_columns(step);
+    }
+    let derived = plan.select(outputs).collect().step("fit criteria")?;
+    derived
+        .columns()
+        .iter()
+        .map(|c| c.take(codes))
+        .collect::<PolarsResult<Vec<Column>>>()
+        .step("fit criteria")
+}
+
+/// Evaluates a job once per distinct value of `values` (null included) and spreads its
+/// outputs back over the rows.
 fn per_value(
     values: Option<&StringChunked>,
     height: usize,
     steps: Vec<Vec<Expr>>,
     outputs: Vec<Expr>,
 ) -> Result<Vec<Column>> {
-    let mut distinct: Vec<Option<&str>> = Vec::new();
-    let codes: Vec<IdxSize> = match values {
-        None => {
-            distinct.push(None);
-            vec![0; height]
-        }
-        Some(values) => {
-            let mut index: PlHashMap<Option<&str>, IdxSize> = PlHashMap::new();
-            values
-                .iter()
-                .map(|v| {
-                    let next = distinct.len() as IdxSize;
-                    *index.entry(v).or_insert_with(|| {
-                        distinct.push(v);
-                        next
-                    })
-                })
-                .collect()
-        }
-    };
+    let (keys, codes) = dictionary(values, height);
     let frame = DataFrame::new(
-        distinct.len(),
-        vec![StringChunked::from_slice_options(VALUE.into(), &distinct).into_column()],
+        keys.len(),
+        vec![StringChunked::from_slice_options(VALUE.into(), &keys).into_column()],
     )
     .step("distinct values")?;
-    let mut plan = frame.lazy().with_columns(criteria::text_step());
-    for step in steps {
-        plan = plan.with_columns(step);
-    }
-    let derived = plan.select(outputs).collect().step("fit criteria")?;
-    let codes = IdxCa::from_vec("codes".into(), codes);
-    derived
-        .columns()
-        .iter()
-        .map(|c| c.take(&codes))
-        .collect::<PolarsResult<Vec<Column>>>()
-        .step("fit criteria")
+    evaluate_distinct(frame, &codes, steps, outputs)
 }
 
 /// The working frame: `_source` and, per row, every criterion value, exclusion detail,
@@ -336,7 +349,7 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
         .collect::<Result<Vec<Vec<Column>>>>()?;
     let mut columns: Vec<Column> = derived.into_iter().flatten().collect();
     columns.push(leads.column(SOURCE_COL).step(SOURCE_COL)?.clone());
-    columns.push(domain_exclusions(leads, rules, enabled)?);
+    columns.push(domain_exclusions(leads, ctx, enabled)?);
     if !uses_bant {
         for element in BANT_ELEMENTS {
             columns.push(Column::new_scalar(
@@ -351,17 +364,20 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
 }
 
 /// Exclusion detail from the email domain (competitor, student, free mailbox), or null.
-fn domain_exclusions(leads: &DataFrame, rules: &FitRules, enabled: Enabled) -> Result<Column> {
+/// Free mailboxes are the email family's list (`EmailLists::is_free`), asked once per
+/// distinct domain.
+fn domain_exclusions(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Column> {
+    let rules = &ctx.rules.fit;
     let exclude = &rules.exclude;
     let height = leads.height();
-    let lists_empty = exclude.competitor_domains.is_empty()
+    let nothing_to_exclude = exclude.competitor_domains.is_empty()
         && exclude.student_domains.is_empty()
-        && exclude.free_email_domains.is_empty();
+        && !exclude.free_email;
     let email = match str_column(leads, "email_normalized")? {
         Some(normalized) => Some(normalized),
         None => str_column(leads, "email")?,
     };
-    let (Some(email), false, true) = (email, lists_empty, enabled.excluded) else {
+    let (Some(email), false, true) = (email, nothing_to_exclude, enabled.excluded) else {
         return Ok(Column::full_null(
             DOMAIN_EXCLUSION.into(),
             height,
@@ -381,9 +397,23 @@ fn domain_exclusions(leads: &DataFrame, rules: &FitRules, enabled: Enabled) -> R
         .column(VALUE)
         .and_then(|c| c.str())
         .step("email domains")?;
-    let mut derived = per_value(
-        Some(domains),
-        height,
+    let (keys, codes) = dictionary(Some(domains), height);
+    let lists = EmailLists::new(&ctx.rules.email);
+    let free: BooleanChunked = keys
+        .iter()
+        .map(|key| Some(exclude.free_email && key.is_some_and(|d| lists.is_free(d))))
+        .collect();
+    let frame = DataFrame::new(
+        keys.len(),
+        vec![
+            StringChunked::from_slice_options(VALUE.into(), &keys).into_column(),
+            free.with_name(criteria::FREE_MAILBOX.into()).into_column(),
+        ],
+    )
+    .step("email domains")?;
+    let mut derived = evaluate_distinct(
+        frame,
+        &codes,
         Vec::new(),
         vec![criteria::domain_exclusion(rules).alias(DOMAIN_EXCLUSION)],
     )?;

@@ -115,8 +115,9 @@ pub struct ExcludeRules {
     pub student_domains: Vec<String>,
     /// Regular expression on the lower-cased job title for students ("" = off).
     pub student_titles: String,
-    /// Free mailbox domains, excluded for B2B (exact domain).
-    pub free_email_domains: Vec<String>,
+    /// Exclude free mailboxes (B2B): the email family's free-webmail list, i.e.
+    /// `rules/lists/free_email_domains.txt` plus `[email] extra_free_domains`.
+    pub free_email: bool,
     /// Regular expression on the lower-cased job title for job seekers ("" = off).
     pub job_seeker_titles: String,
 }
@@ -452,10 +453,6 @@ impl FitRules {
                 &exclude.competitor_domains,
             ),
             ("fit.exclude.student_domains", &exclude.student_domains),
-            (
-                "fit.exclude.free_email_domains",
-                &exclude.free_email_domains,
-            ),
         ] {
             if let Some(bad) = domains.iter().find(|d| {
                 d.is_empty() || d.starts_with('.') || d.contains('@') || d.to_lowercase() != **d

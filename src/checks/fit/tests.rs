@@ -266,7 +266,7 @@ fn exclusions_name_what_they_matched() {
         r#"[fit.exclude]
 competitor_domains = ["rival.com"]
 student_domains = ["edu", "ac.uk"]
-free_email_domains = ["gmail.com"]
+free_email = true
 student_titles = '\bstudent\b'
 job_seeker_titles = '\b(seeking|looking for)\b.*\b(role|job|opportunit)'
 "#,
