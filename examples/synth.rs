@@ -3053,7 +3053,8 @@ const COUNTRIES: &[CountryInfo] = &[
         legal_forms: &["Pvt Ltd", "Private Limited", "Ltd"],
         streets: IN_STREETS,
         number_first: true,
-        mobile_prefixes: &["9", "8", "7"],
+        // 7x and 8x also hold fixed lines; every 9x number is a mobile.
+        mobile_prefixes: &["9"],
         mobile_digits: 9,
         unassigned_prefix: "0",
         trunk: "",

@@ -21,6 +21,7 @@ bench_dir=${BENCH_DIR:-/tmp/leadaudit-bench}
 seed=${BENCH_SEED:-42}
 as_of=2026-11-25
 target=${CARGO_TARGET_DIR:-target}
+mkdir -p "$bench_dir"
 
 if [ ! -x /usr/bin/time ]; then
     echo "bench: /usr/bin/time (GNU time) is needed for peak RSS: apt-get install time" >&2

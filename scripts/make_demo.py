@@ -248,7 +248,7 @@ def main():
 
     # --- names and escaping probes ------------------------------------------------------
     for src, (first, last) in [("vendor_a", ("Test", "Test")), ("vendor_b", ("asdf", "asdf")),
-                               ("web_leads", ("Mickey", "Mouse")), ("vendor_b", ("N/A", "N/A"))]:
+                               ("web_leads", ("Fake", "Name")), ("vendor_b", ("N/A", "N/A"))]:
         l = take(src)
         plant(l, "first_name", first, "name.placeholder", f"{first} {last}")
         l.set("last_name", last)
@@ -260,7 +260,12 @@ def main():
               ("web_leads", "company", "-2+3+cmd", "clean.csv cell must start with '")]
     for src, field, value, note in probes:
         l = take(src)
-        plant(l, field, value, "(none: escaping probe)", note)
+        if field == "first_name":
+            # Markup with digits is junk in a name field.
+            plant(l, field, value, "name.placeholder", note)
+            l.truth["name_placeholder"] = "true"
+        else:
+            plant(l, field, value, "(none: escaping probe)", note)
 
     # --- postal codes -------------------------------------------------------------------
     for cond, mangle, note in [

@@ -715,8 +715,8 @@ fn demo_audit_finds_what_the_answer_key_planted() {
         assert_eq!(columns.len(), recognised, "{source}: {columns:?}");
     }
 
-    // Checks whose definition is unambiguous, with the truth.csv rows they must find.
-    // A check is compared whenever the built-in rules enable it.
+    // Checks whose definition is unambiguous, with the truth.csv rows they must find: every
+    // one is reported, and no other row.
     type Pred = fn(&TruthRow) -> bool;
     let expected: &[(&str, Pred)] = &[
         ("email.syntax", |t| t["email_defect"] == "syntax"),
@@ -733,6 +733,10 @@ fn demo_audit_finds_what_the_answer_key_planted() {
             ["junk", "too_short", "too_long", "invalid_area_code"]
                 .contains(&t["phone_defect"].as_str())
         }),
+        ("phone.type", |t| t["phone_defect"] == "landline"),
+        ("phone.country_mismatch", |t| {
+            t["phone_defect"] == "country_mismatch"
+        }),
         ("name.placeholder", |t| t["name_placeholder"] == "true"),
         ("address.postal", |t| t["postal_valid"] == "false"),
         // Built-in required fields: email|phone.
@@ -743,15 +747,28 @@ fn demo_audit_finds_what_the_answer_key_planted() {
         ("suppress.list", |t| t["on_suppress"] == "true"),
     ];
     let truth = demo_truth();
+    let (fh, findings) = csv_rows(&out.join("findings.csv"));
+    let found: BTreeSet<(&str, &str, &str)> = column(&fh, &findings, "source")
+        .into_iter()
+        .zip(column(&fh, &findings, "row"))
+        .zip(column(&fh, &findings, "check"))
+        .map(|((source, row), check)| (source, row, check))
+        .collect();
     let checks = summary["checks"].as_array().expect("checks");
     let mut compared = 0;
     for (id, pred) in expected {
-        if let Some(check) = checks.iter().find(|c| c["id"] == *id) {
-            let want = truth.iter().filter(|t| pred(t)).count() as u64;
-            assert!(want > 0, "{id}: the demo plants no case");
-            assert_eq!(check["rows"].as_u64(), Some(want), "{id}");
-            compared += 1;
+        let Some(check) = checks.iter().find(|c| c["id"] == *id) else {
+            continue;
+        };
+        let planted: Vec<&TruthRow> = truth.iter().filter(|t| pred(t)).collect();
+        assert!(!planted.is_empty(), "{id}: the demo plants no case");
+        for t in &planted {
+            let at = (t["source"].as_str(), t["row"].as_str(), *id);
+            assert!(found.contains(&at), "{id} missed {}:{}", at.0, at.1);
         }
+        let rows = check["rows"].as_u64().expect("rows");
+        assert_eq!(rows, planted.len() as u64, "{id}");
+        compared += 1;
     }
     assert!(
         compared >= 3,
