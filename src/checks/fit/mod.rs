@@ -178,10 +178,7 @@ impl<'a> Job<'a> {
 
 /// The distinct values of a column (first-seen order) and a trailing null, and each row's
 /// index into them. A missing input column counts as all null.
-fn dictionary<'a>(
-    values: Option<&'a StringChunked>,
-    height: usize,
-) -> (Vec<Option<&'a str>>, IdxCa) {
+fn dictionary(values: Option<&StringChunked>, height: usize) -> (Vec<Option<&str>>, IdxCa) {
     let distinct = match values {
         Some(values) => Distinct::new(values.iter()),
         None => Distinct::new(std::iter::repeat_n(None, height)),
