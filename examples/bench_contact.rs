@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use leadaudit::checks::{self, SideInputs, Stage, StageContext};
+use leadaudit::checks::{self, SideInputs, StageContext};
 use leadaudit::rules::Rules;
 use polars::prelude::*;
 
