@@ -14,7 +14,7 @@ use crate::progress::Progress;
 use crate::render;
 use crate::render::html::Templates;
 use crate::rules::{LoadedRules, Rules};
-use crate::summary::{Gate, InputEntry, RulesRef, Summary, Tool};
+use crate::summary::{Gate, GateNote, InputEntry, RulesRef, Summary, Tool};
 
 #[derive(Debug, Clone)]
 pub struct RankingsOptions {
@@ -71,16 +71,21 @@ pub fn rankings(options: &RankingsOptions) -> Result<RankingsResult> {
         .map_err(|e| Error::rules(Location::file(&loaded.path), e.to_string()))?;
     step.done(audit.products);
 
-    let gate = Gate::from_statuses(
-        audit
-            .tests
-            .iter()
-            .filter_map(|t| Some((report::gate_name(t), report::gate_status(t.status)?)))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|(name, status)| (name.as_str(), *status)),
-        Vec::new(),
-    );
+    // Rankings tests are not row checks: each flagged one is a gate note (named in
+    // gate.failed / gate.warned and listed under the report's verdict banner).
+    let notes = audit
+        .tests
+        .iter()
+        .filter_map(|t| {
+            let status = report::gate_status(t.status)?;
+            (status != crate::summary::Status::Pass).then(|| GateNote {
+                id: report::gate_name(t),
+                status,
+                message: t.detail.clone(),
+            })
+        })
+        .collect();
+    let gate = Gate::from_statuses(std::iter::empty(), notes);
     let summary = Summary {
         schema_version: crate::summary::SCHEMA_VERSION,
         tool: Tool::default(),

@@ -48,6 +48,10 @@ fn steered_tool_fails_with_located_findings() {
     assert_eq!(summary["command"], "rankings");
     assert!(summary.get("rows").is_none());
     assert_eq!(summary["gate"]["status"], "fail");
+    let notes = summary["gate"]["notes"].as_array().expect("gate notes");
+    assert!(notes
+        .iter()
+        .any(|n| n["id"] == "rank.compensation_effect" && n["status"] == "fail"));
     let effect = test_of(&summary, "rank.compensation_effect");
     assert_eq!(effect["status"], "fail");
     for key in [
