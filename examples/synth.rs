@@ -2979,9 +2979,15 @@ const COUNTRIES: &[CountryInfo] = &[
         legal_forms: &["Ltd", "PLC", "LLP"],
         streets: GB_STREETS,
         number_first: true,
-        mobile_prefixes: &["74", "75", "78"],
-        mobile_digits: 8,
-        unassigned_prefix: "50",
+        // 07 blocks that are all UK mobiles (others hold Jersey, Guernsey, Isle of Man
+        // ranges, or the 07700 900xxx drama numbers).
+        mobile_prefixes: &[
+            "740", "741", "742", "743", "744", "746", "747", "748", "749", "751", "753", "754",
+            "755", "756", "757", "758", "759", "780", "781", "784", "785", "786", "787", "788",
+            "789",
+        ],
+        mobile_digits: 7,
+        unassigned_prefix: "500",
         trunk: "0",
         national_groups: &[5, 6],
         intl_groups: &[4, 6],
