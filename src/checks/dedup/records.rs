@@ -66,14 +66,6 @@ impl TextColumn {
         column
     }
 
-    /// A column of `len` blanks, for a field the input does not have.
-    pub fn blank(len: usize) -> TextColumn {
-        TextColumn {
-            ids: vec![0; len],
-            values: vec![String::new()],
-        }
-    }
-
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -210,6 +202,5 @@ mod tests {
         assert_eq!(column.get(0), Some("a"));
         assert_eq!(column.get(1), None);
         assert_eq!(column.get(9), None);
-        assert_eq!(TextColumn::blank(3).get(2), None);
     }
 }
