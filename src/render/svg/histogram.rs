@@ -138,21 +138,12 @@ pub fn histogram(chart: &Histogram) -> Svg {
         let dx = if anchor == "end" { -5.0 } else { 5.0 };
         text(&mut out, mx + dx, top + 10.0, anchor, "", &m.label);
     }
-    text(
+    axis_titles(
         &mut out,
-        (left + WIDTH - right) / 2.0,
+        (left, WIDTH - right),
+        (top, HEIGHT - bottom),
         HEIGHT - 8.0,
-        "middle",
-        &muted,
         &chart.x_label,
-    );
-    let cy = (top + HEIGHT - bottom) / 2.0;
-    text(
-        &mut out,
-        14.0,
-        cy,
-        "middle",
-        &format!(r#" fill="{MUTED}" transform="rotate(-90 14 {})""#, px(cy)),
         &chart.y_label,
     );
     out.push_str("</svg>");

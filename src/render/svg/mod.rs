@@ -189,6 +189,30 @@ fn text(out: &mut String, x: f64, y: f64, anchor: &str, extra: &str, content: &s
     );
 }
 
+/// Axis titles: the x title centred under the plot's x span at `baseline`, the y title
+/// rotated along the left edge, centred on the plot's y span.
+fn axis_titles(
+    out: &mut String,
+    x_span: (f64, f64),
+    y_span: (f64, f64),
+    baseline: f64,
+    x_label: &str,
+    y_label: &str,
+) {
+    let muted = format!(r#" fill="{MUTED}""#);
+    text(
+        out,
+        (x_span.0 + x_span.1) / 2.0,
+        baseline,
+        "middle",
+        &muted,
+        x_label,
+    );
+    let cy = (y_span.0 + y_span.1) / 2.0;
+    let rotated = format!(r#" fill="{MUTED}" transform="rotate(-90 14 {})""#, px(cy));
+    text(out, 14.0, cy, "middle", &rotated, y_label);
+}
+
 fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str) {
     let _ = write!(
         out,
