@@ -175,6 +175,8 @@ fn consent_checks_hit_and_near_miss() {
                     "no consent record for call (records cover sms)",
                 )],
             ),
+            // One record for both channels, the same gap on each: neither is contactable.
+            ("L29", &[("consent.evidence", "call, sms: missing ip")]),
             // EEA refresh policy: 24 months and 1 day.
             (
                 "L28",
@@ -182,7 +184,7 @@ fn consent_checks_hit_and_near_miss() {
             ),
         ],
     );
-    assert_eq!(found.len(), 16, "unexpected leads with findings: {found:?}");
+    assert_eq!(found.len(), 17, "unexpected leads with findings: {found:?}");
 
     let (headers, rows) = csv_rows(&out.join("clean.csv"));
     let by_id: BTreeMap<&str, (&str, &str)> = column(&headers, &rows, "lead_id")
@@ -201,11 +203,12 @@ fn consent_checks_hit_and_near_miss() {
     assert_eq!(by_id["L22"], ("us", "email"));
     assert_eq!(by_id["L27"], ("us", "sms"));
     assert_eq!(by_id["L28"], ("eea", ""));
+    assert_eq!(by_id["L29"], ("us", ""));
 
     let summary = read_json(&out.join("summary.json"));
     let consent = &summary["consent"];
     assert_eq!(consent["checked"], true);
-    assert_eq!(consent["records"]["rows"], 26);
+    assert_eq!(consent["records"]["rows"], 27);
     assert_eq!(consent["records"]["unreadable_dates"]["consented_at"], 1);
     let packs = consent["packs"].as_array().unwrap();
     let pack = |id: &str| packs.iter().find(|p| p["id"] == id).unwrap();

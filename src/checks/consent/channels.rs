@@ -1,7 +1,10 @@
 //! Contact channels as a small bit set, parsed from the free text that lead rows and consent
 //! records carry (`email;sms`, `Phone, Text`, `all`).
 
-use crate::checks::CHANNELS;
+use polars::prelude::*;
+
+use crate::checks::{str_column, CHANNELS};
+use crate::rules::Rules;
 
 /// A set of channels (bits in `CHANNELS` order: email, call, sms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
@@ -87,6 +90,23 @@ impl std::ops::BitOrAssign for Channels {
     fn bitor_assign(&mut self, rhs: Channels) {
         self.0 |= rhs.0;
     }
+}
+
+/// The channels each lead is meant for: its `channel` cell, else `leads.default_channels`.
+pub fn lead_channels(leads: &DataFrame, rules: &Rules) -> crate::error::Result<Vec<Channels>> {
+    // Validated when the rules were loaded.
+    let default = Channels::from_names(&rules.leads.default_channels).unwrap_or_default();
+    Ok(match str_column(leads, "channel")? {
+        Some(values) => values
+            .iter()
+            .map(|v| {
+                v.map(Channels::parse)
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or(default)
+            })
+            .collect(),
+        None => vec![default; leads.height()],
+    })
 }
 
 #[cfg(test)]

@@ -148,24 +148,29 @@ struct Judged {
 
 /// Problems of one check on several channels, merged when the message is the same.
 #[derive(Default)]
-struct Notes(Vec<(Check, String, Channels)>);
+struct Notes {
+    entries: Vec<(Check, String, Channels)>,
+    /// Problems noted so far, merged or not: a channel is clean when this did not move.
+    count: usize,
+}
 
 impl Notes {
     fn add(&mut self, check: Check, channel: Channels, message: String) {
+        self.count += 1;
         match self
-            .0
+            .entries
             .iter_mut()
             .find(|(c, m, _)| *c == check && *m == message)
         {
             Some((_, _, channels)) => *channels |= channel,
-            None => self.0.push((check, message, channel)),
+            None => self.entries.push((check, message, channel)),
         }
     }
 
     /// One detail per check: `call, sms: message; email: other message`.
     fn into_details(self) -> Vec<(Check, String)> {
         let mut by_check: BTreeMap<Check, Vec<String>> = BTreeMap::new();
-        for (check, message, channels) in self.0 {
+        for (check, message, channels) in self.entries {
             by_check
                 .entry(check)
                 .or_default()
@@ -195,10 +200,7 @@ fn judge_lead(
     let required = pack.map_or(Channels::ALL, |p| p.consent_channels);
     let mut notes = Notes::default();
     let mut gaps = BTreeSet::new();
-    let mut consent = LeadConsent {
-        required: Channels::NONE,
-        ..LeadConsent::default()
-    };
+    let mut consent = LeadConsent::default();
     let mut missing = Channels::NONE;
     let mut covered_elsewhere = Channels::NONE;
     for &r in recs {
@@ -224,7 +226,7 @@ fn judge_lead(
         if chosen.is_some() {
             consent.with_record |= channel;
         }
-        let before = notes.0.len();
+        let before = notes.count;
         let revoked = revocation(
             &covering, chosen, records, pack, settings, channel, &mut notes,
         );
@@ -251,7 +253,7 @@ fn judge_lead(
             }
             (false, _) => {}
         }
-        let clean = notes.0.len() == before && !(is_required && chosen.is_none());
+        let clean = notes.count == before && !(is_required && chosen.is_none());
         if clean {
             consent.ok |= channel;
         }
