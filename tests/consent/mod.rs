@@ -421,7 +421,7 @@ fn suppression_lists_and_dnc_registry() {
             .to_string()
     };
     assert!(note("suppress.dnc.list_age").contains("55 days old"));
-    assert!(note("suppress.unrecognised").contains("first: line 6"));
+    assert!(note("suppress.unrecognised").contains("line 6 is not an email"));
     assert_eq!(summary["gate"]["status"], "warn");
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Suppression and Do-Not-Call") && html.contains("2026-10-01"));

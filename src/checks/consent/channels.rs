@@ -72,10 +72,14 @@ impl Channels {
 
     /// Names joined with `sep` (`email, call`).
     pub fn names(self, sep: &str) -> String {
-        self.each()
-            .map(|c| CHANNELS[c.index()])
-            .collect::<Vec<_>>()
-            .join(sep)
+        let mut out = String::new();
+        for c in self.each() {
+            if !out.is_empty() {
+                out.push_str(sep);
+            }
+            out.push_str(CHANNELS.get(c.index()).copied().unwrap_or(""));
+        }
+        out
     }
 }
 

@@ -7,8 +7,9 @@ use super::records::Records;
 use super::rules::MatchKey;
 use crate::error::{PolarsContext, Result};
 
-/// Lead–record pairs sorted by lead, then record. `by_id` marks pairs found through
-/// `lead_id`; for a lead that has any, only those count.
+/// Lead–record pairs sorted by lead, then record; a record found through both email and
+/// phone appears twice. `by_id` marks pairs found through `lead_id`; for a lead that has
+/// any, only those count.
 pub struct Pairs {
     pub lead: Vec<u32>,
     pub rec: Vec<u32>,
@@ -16,25 +17,23 @@ pub struct Pairs {
 }
 
 impl Pairs {
-    /// Per matched lead: (lead, records that count for it, found through `lead_id`);
-    /// records ascending and distinct.
-    pub fn groups(&self) -> impl Iterator<Item = (u32, Vec<u32>, bool)> + '_ {
-        let mut start = 0;
+    /// Per matched lead among the pairs in `within`: (lead, its range of pairs), leads
+    /// ascending.
+    pub fn groups(
+        &self,
+        within: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (u32, std::ops::Range<usize>)> + '_ {
+        let mut start = within.start;
+        let end = within.end.min(self.lead.len());
         std::iter::from_fn(move || {
-            let lead = *self.lead.get(start)?;
-            let end = start
-                + self.lead[start..]
-                    .iter()
-                    .take_while(|&&l| l == lead)
-                    .count();
-            let any_id = self.by_id[start..end].iter().any(|&b| b);
-            let mut recs: Vec<u32> = (start..end)
-                .filter(|&i| !any_id || self.by_id[i])
-                .map(|i| self.rec[i])
-                .collect();
-            recs.dedup();
-            start = end;
-            Some((lead, recs, any_id))
+            let lead = *self.lead.get(start).filter(|_| start < end)?;
+            let len = self.lead[start..end]
+                .iter()
+                .take_while(|&&l| l == lead)
+                .count();
+            let range = start..start + len;
+            start += len;
+            Some((lead, range))
         })
     }
 }
@@ -73,12 +72,17 @@ pub fn match_records(leads: &LeadKeys, records: &Records, keys: &[MatchKey]) -> 
             MatchKey::Email => ("email", false),
             MatchKey::Phone => ("phone", false),
         };
+        // Rows without the key cannot match; leaving them out keeps the hash tables small.
         parts.push(
             lead_frame
                 .clone()
                 .select([col("lead"), col(name)])
+                .filter(col(name).is_not_null())
                 .join(
-                    rec_frame.clone().select([col("rec"), col(name)]),
+                    rec_frame
+                        .clone()
+                        .select([col("rec"), col(name)])
+                        .filter(col(name).is_not_null()),
                     [col(name)],
                     [col(name)],
                     JoinArgs::new(JoinType::Inner),

@@ -142,13 +142,16 @@ impl Stage for SuppressionStage {
                 gate_notes.push(GateNote {
                     id: "suppress.unrecognised".into(),
                     status: Status::Warn,
-                    message: format!(
-                        "{}: {} {}s are not an email, phone or domain and suppress nothing (first: {} {first})",
-                        file.path,
-                        file.unrecognised.len(),
-                        file.unit,
-                        file.unit
-                    ),
+                    message: match file.unrecognised.len() {
+                        1 => format!(
+                            "{}: {} {first} is not an email, phone or domain and suppresses nothing",
+                            file.path, file.unit
+                        ),
+                        n => format!(
+                            "{}: {n} {}s are not an email, phone or domain and suppress nothing (first: {} {first})",
+                            file.path, file.unit, file.unit
+                        ),
+                    },
                 });
             }
             file_rows.push(json!({
