@@ -314,7 +314,7 @@ impl Records {
         };
         let cells = Field::ALL
             .iter()
-            .map(|f| text(f.name()).map(|c| c.map(Clone::clone)))
+            .map(|f| text(f.name()).map(|c| c.cloned()))
             .collect::<Result<Vec<_>>>()?;
         let record_facts = record_facts(&cells, height);
         Ok(Records {
