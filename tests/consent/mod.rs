@@ -177,6 +177,12 @@ fn consent_checks_hit_and_near_miss() {
             ),
             // One record for both channels, the same gap on each: neither is contactable.
             ("L29", &[("consent.evidence", "call, sms: missing ip")]),
+            // Two records by email: the one before capture counts, the later one does not
+            // make it late.
+            ("L30", &[]),
+            // Its own record by lead id wins over another lead's revoked record that shares
+            // its email.
+            ("L31", &[]),
             // EEA refresh policy: 24 months and 1 day.
             (
                 "L28",
@@ -204,11 +210,13 @@ fn consent_checks_hit_and_near_miss() {
     assert_eq!(by_id["L27"], ("us", "sms"));
     assert_eq!(by_id["L28"], ("eea", ""));
     assert_eq!(by_id["L29"], ("us", ""));
+    assert_eq!(by_id["L30"], ("us", "call"));
+    assert_eq!(by_id["L31"], ("us", "call"));
 
     let summary = read_json(&out.join("summary.json"));
     let consent = &summary["consent"];
     assert_eq!(consent["checked"], true);
-    assert_eq!(consent["records"]["rows"], 27);
+    assert_eq!(consent["records"]["rows"], 31);
     assert_eq!(consent["records"]["unreadable_dates"]["consented_at"], 1);
     let packs = consent["packs"].as_array().unwrap();
     let pack = |id: &str| packs.iter().find(|p| p["id"] == id).unwrap();

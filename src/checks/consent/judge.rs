@@ -282,7 +282,7 @@ fn judge_lead(
                 .map(|&r| r as usize)
                 .filter(move |&r| records.channels.get(r).is_some_and(|c| c.contains(channel)))
         };
-        let chosen = counting_record(covering(), records, settings.as_of);
+        let chosen = counting_record(covering(), lead, leads, records, settings);
         let is_required = required.contains(channel);
         if is_required {
             consent.required |= channel;
@@ -346,24 +346,65 @@ fn judge_lead(
     }
 }
 
-/// Orders candidate consents: dated not after `as_of` first (latest wins), then dated in
-/// the future, then unreadable, then undated; ties go to the later row of the file.
+/// Orders candidate consents: dated not after `--as-of` and not after the lead's capture
+/// first (the consent that covered the capture), then dated not after `--as-of`, then dated
+/// in the future, then unreadable, then undated; the latest wins within each, ties go to
+/// the later row of the file.
 fn counting_record(
     covering: impl Iterator<Item = usize>,
+    lead: usize,
+    leads: &Leads,
     records: &Records,
-    as_of: NaiveDate,
+    settings: &Settings,
 ) -> Option<usize> {
     covering
         .filter(|&r| !records.is_revocation_only(r))
         .max_by_key(|&r| {
             let rank = match records.consented.get(r) {
-                Some(DateCell::At(s)) if s.date() <= as_of => (3, s.secs),
+                Some(DateCell::At(s)) if s.date() <= settings.as_of => {
+                    let covers_capture = match capture(leads, lead, records, r).0 {
+                        DateCell::At(at) => !after_capture(*s, at, settings.grace_secs),
+                        _ => true,
+                    };
+                    (if covers_capture { 4 } else { 3 }, s.secs)
+                }
                 Some(DateCell::At(s)) => (2, s.secs),
                 Some(DateCell::Unreadable) => (1, 0),
                 _ => (0, 0),
             };
             (rank, r)
         })
+}
+
+/// When the lead was captured: its own `captured_at`, else the record's (with the raw text,
+/// for details).
+fn capture<'a>(
+    leads: &'a Leads,
+    lead: usize,
+    records: &'a Records,
+    rec: usize,
+) -> (DateCell, Option<&'a str>) {
+    match leads.captured.get(lead).copied() {
+        Some(DateCell::Blank) | None => (
+            records
+                .captured
+                .get(rec)
+                .copied()
+                .unwrap_or(DateCell::Blank),
+            records.value(Field::CapturedAt, rec),
+        ),
+        Some(cell) => (cell, leads.captured_raw.and_then(|c| c.get(lead))),
+    }
+}
+
+/// Consent `given` comes later than capture `at` (plus the grace period; by day when either
+/// has no time of day).
+fn after_capture(given: Stamp, at: Stamp, grace_secs: i64) -> bool {
+    if given.has_time && at.has_time {
+        given.secs > at.secs + grace_secs
+    } else {
+        given.date() > at.date()
+    }
 }
 
 /// Short, single-line excerpt of a cell for a finding detail.
@@ -676,35 +717,10 @@ impl RecordView<'_> {
                 format!("consent dated {} is after --as-of {as_of}", show(given)),
             );
         }
-        let lead_cell = self
-            .leads
-            .captured
-            .get(self.lead)
-            .copied()
-            .unwrap_or(DateCell::Blank);
-        let (captured, raw) = if lead_cell == DateCell::Blank {
-            (
-                self.records
-                    .captured
-                    .get(self.rec)
-                    .copied()
-                    .unwrap_or(DateCell::Blank),
-                self.value(Field::CapturedAt),
-            )
-        } else {
-            (
-                lead_cell,
-                self.leads.captured_raw.and_then(|c| c.get(self.lead)),
-            )
-        };
+        let (captured, raw) = capture(self.leads, self.lead, self.records, self.rec);
         match captured {
             DateCell::At(at) => {
-                let after = if given.has_time && at.has_time {
-                    given.secs > at.secs + self.settings.grace_secs
-                } else {
-                    given.date() > at.date()
-                };
-                if after {
+                if after_capture(given, at, self.settings.grace_secs) {
                     notes.add(
                         Check::Timing,
                         self.channel,

@@ -8,8 +8,8 @@ use super::rules::MatchKey;
 use crate::error::{PolarsContext, Result};
 
 /// Lead–record pairs sorted by lead, then record; a record found through both email and
-/// phone appears twice. `by_id` marks pairs found through `lead_id`; for a lead that has
-/// any, only those count.
+/// phone appears twice. `by_id` marks pairs found through `lead_id`; a lead with any has
+/// no others (its email and phone are not looked up).
 pub struct Pairs {
     pub lead: Vec<u32>,
     pub rec: Vec<u32>,
@@ -47,48 +47,67 @@ pub struct LeadKeys<'a> {
 
 pub fn match_records(leads: &LeadKeys, records: &Records, keys: &[MatchKey]) -> Result<Pairs> {
     let step = "matching consent records";
-    let frame = |index: &str, n: usize, cols: [&StringChunked; 3]| -> Result<LazyFrame> {
+    let frame = |index: &str, n: usize, cols: [&StringChunked; 3]| -> Result<DataFrame> {
         let mut columns =
             vec![UInt32Chunked::from_iter_values(index.into(), 0..n as u32).into_column()];
         for (name, values) in ["lead_id", "email", "phone"].into_iter().zip(cols) {
             columns.push(values.clone().with_name(name.into()).into_column());
         }
-        Ok(DataFrame::new(n, columns).step(step)?.lazy())
+        DataFrame::new(n, columns).step(step)
     };
-    let lead_frame = frame(
-        "lead",
-        leads.lead_id.len(),
-        [leads.lead_id, leads.email, leads.phone],
-    )?;
+    let height = leads.lead_id.len();
+    let lead_frame = frame("lead", height, [leads.lead_id, leads.email, leads.phone])?;
     let rec_frame = frame(
         "rec",
         records.len(),
         [&records.lead_id, &records.email_key, &records.phone_key],
-    )?;
+    )?
+    .lazy();
+    // Rows without the key cannot match; leaving them out keeps the hash tables small.
+    let join = |leads: LazyFrame, name: &str, by_id: bool| {
+        leads
+            .select([col("lead"), col(name)])
+            .filter(col(name).is_not_null())
+            .join(
+                rec_frame
+                    .clone()
+                    .select([col("rec"), col(name)])
+                    .filter(col(name).is_not_null()),
+                [col(name)],
+                [col(name)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([col("lead"), col("rec"), lit(by_id).alias("by_id")])
+    };
     let mut parts = Vec::new();
+    // A lead id match wins, so only leads without one are looked up by email and phone.
+    let mut unmatched = lead_frame.clone();
+    if keys.contains(&MatchKey::LeadId) {
+        let by_id = join(lead_frame.lazy(), "lead_id", true)
+            .collect()
+            .step(step)?;
+        let mut matched = vec![false; height];
+        for lead in by_id
+            .column("lead")
+            .and_then(|c| c.u32())
+            .step(step)?
+            .iter()
+            .flatten()
+        {
+            if let Some(m) = matched.get_mut(lead as usize) {
+                *m = true;
+            }
+        }
+        let keep: BooleanChunked = matched.iter().map(|m| Some(!m)).collect();
+        unmatched = unmatched.filter(&keep).step(step)?;
+        parts.push(by_id.lazy());
+    }
     for key in keys {
-        let (name, by_id) = match key {
-            MatchKey::LeadId => ("lead_id", true),
-            MatchKey::Email => ("email", false),
-            MatchKey::Phone => ("phone", false),
-        };
-        // Rows without the key cannot match; leaving them out keeps the hash tables small.
-        parts.push(
-            lead_frame
-                .clone()
-                .select([col("lead"), col(name)])
-                .filter(col(name).is_not_null())
-                .join(
-                    rec_frame
-                        .clone()
-                        .select([col("rec"), col(name)])
-                        .filter(col(name).is_not_null()),
-                    [col(name)],
-                    [col(name)],
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .select([col("lead"), col("rec"), lit(by_id).alias("by_id")]),
-        );
+        match key {
+            MatchKey::LeadId => {}
+            MatchKey::Email => parts.push(join(unmatched.clone().lazy(), "email", false)),
+            MatchKey::Phone => parts.push(join(unmatched.clone().lazy(), "phone", false)),
+        }
     }
     let pairs = concat(parts, UnionArgs::default())
         .step(step)?
