@@ -109,15 +109,25 @@ fn is_e164(text: &str) -> bool {
         && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Phone keys for (number, region) cells, parsing each distinct pair once, in parallel.
+/// Phone keys for (number, region) cells. Numbers already in E.164 are their own key;
+/// the others are parsed once per distinct (number, region) pair, in parallel.
 pub fn phone_keys(cells: &[Option<(&str, &str)>]) -> StringChunked {
-    let distinct = Distinct::new(cells.iter().copied());
+    fn given<'a>(cell: &Option<(&'a str, &str)>) -> Option<&'a str> {
+        cell.map(|(value, _)| value.trim())
+            .filter(|value| is_e164(value))
+    }
+    let distinct = Distinct::new(
+        cells
+            .iter()
+            .map(|cell| cell.filter(|_| given(cell).is_none())),
+    );
     let keys = distinct.map(|(value, region)| phone_key(value, region));
     StringChunked::from_iter_options(
         "phone_key".into(),
-        distinct
-            .per_row(&keys)
-            .map(|key| key.and_then(|k| k.as_deref())),
+        cells
+            .iter()
+            .zip(distinct.per_row(&keys))
+            .map(|(cell, parsed)| given(cell).or_else(|| parsed.and_then(|k| k.as_deref()))),
     )
 }
 

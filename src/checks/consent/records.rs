@@ -337,27 +337,27 @@ impl Records {
     }
 }
 
-/// Per record, in parallel: which fields are filled and whether IP and page URL look right.
+/// Per record: which fields are filled and whether IP and page URL look right. Column by
+/// column (sequential reads are several times faster than reading cells by row).
 fn record_facts(cells: &[Option<StringChunked>], height: usize) -> Vec<RecordFacts> {
-    let cell = |field: Field, rec: usize| {
-        cells
-            .get(field as usize)
-            .and_then(Option::as_ref)
-            .and_then(|c| c.get(rec))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    (0..height)
-        .into_par_iter()
-        .map(|rec| RecordFacts {
-            present: Field::ALL
-                .iter()
-                .filter(|f| cell(**f, rec).is_some())
-                .fold(0, |bits, f| bits | 1 << *f as u32),
-            bad_ip: cell(Field::Ip, rec).is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_err()),
-            bad_page_url: cell(Field::PageUrl, rec).is_some_and(bad_page_url),
-        })
-        .collect()
+    let mut facts = vec![RecordFacts::default(); height];
+    for field in Field::ALL {
+        let Some(column) = cells.get(field as usize).and_then(Option::as_ref) else {
+            continue;
+        };
+        for (fact, value) in facts.iter_mut().zip(column.iter()) {
+            let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            fact.present |= 1 << field as u32;
+            match field {
+                Field::Ip => fact.bad_ip = value.parse::<std::net::IpAddr>().is_err(),
+                Field::PageUrl => fact.bad_page_url = bad_page_url(value),
+                _ => {}
+            }
+        }
+    }
+    facts
 }
 
 /// Trimmed values, empty ones as null (join keys).
