@@ -63,9 +63,42 @@ pub fn phone_key(raw: &str, region: &str) -> Option<String> {
     if is_e164(text) {
         return Some(text.to_string());
     }
+    if let Some(key) = nanp_key(text, region) {
+        return Some(key);
+    }
     let number = PhoneNumber::parse(text, Region::from_code(region).ok()).ok()?;
     number.is_possible_with_reason().ok()?;
     Some(number.format_as(PhoneNumberFormat::E164).into_owned())
+}
+
+/// North American numbers as lead files write them — `(650) 253-0000`, `650.253.0000`,
+/// `1-650-253-0000` — read in a `+1` region without the full parser (most US/CA lists are
+/// all such numbers; the result equals libphonenumber's, see the tests). Anything else:
+/// `None`, and the parser decides.
+fn nanp_key(text: &str, region: &str) -> Option<String> {
+    if !matches!(region, "US" | "CA") {
+        return None;
+    }
+    let mut digits = String::with_capacity(12);
+    digits.push('+');
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '(' | ')' | '-' | '.' => {}
+            _ => return None,
+        }
+    }
+    let national = match digits.len() - 1 {
+        10 => &digits[1..],
+        11 if digits.as_bytes().get(1) == Some(&b'1') => &digits[2..],
+        _ => return None,
+    };
+    // NANP area codes and exchanges start with 2–9.
+    let bytes = national.as_bytes();
+    if !(b'2'..=b'9').contains(bytes.first()?) || !(b'2'..=b'9').contains(bytes.get(3)?) {
+        return None;
+    }
+    Some(format!("+1{national}"))
 }
 
 /// `+` and 7–15 digits, no leading zero: already E.164, nothing to parse.
@@ -76,15 +109,25 @@ fn is_e164(text: &str) -> bool {
         && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Phone keys for (number, region) cells, parsing each distinct pair once, in parallel.
+/// Phone keys for (number, region) cells. Numbers already in E.164 are their own key;
+/// the others are parsed once per distinct (number, region) pair, in parallel.
 pub fn phone_keys(cells: &[Option<(&str, &str)>]) -> StringChunked {
-    let distinct = Distinct::new(cells.iter().copied());
+    fn given<'a>(cell: &Option<(&'a str, &str)>) -> Option<&'a str> {
+        cell.map(|(value, _)| value.trim())
+            .filter(|value| is_e164(value))
+    }
+    let distinct = Distinct::new(
+        cells
+            .iter()
+            .map(|cell| cell.filter(|_| given(cell).is_none())),
+    );
     let keys = distinct.map(|(value, region)| phone_key(value, region));
     StringChunked::from_iter_options(
         "phone_key".into(),
-        distinct
-            .per_row(&keys)
-            .map(|key| key.and_then(|k| k.as_deref())),
+        cells
+            .iter()
+            .zip(distinct.per_row(&keys))
+            .map(|(cell, parsed)| given(cell).or_else(|| parsed.and_then(|k| k.as_deref()))),
     )
 }
 
@@ -176,6 +219,40 @@ mod tests {
         assert_eq!(keys.get(1), None);
         assert_eq!(keys.get(2), Some("+16502530000"));
         assert_eq!(keys.get(3), Some("+442079460018"));
+    }
+
+    #[test]
+    fn nanp_shortcut_agrees_with_the_parser() {
+        let samples = [
+            "(650) 253-0000",
+            "650.253.0000",
+            "650-253-0000",
+            "6502530000",
+            "1-650-253-0000",
+            "1 (416) 203-1234",
+            "16502530000",
+            "(212) 555-0199",
+            "650 253 0000",
+        ];
+        for raw in samples {
+            for region in ["US", "CA"] {
+                let parsed = PhoneNumber::parse(raw, Region::from_code(region).ok())
+                    .ok()
+                    .map(|n| n.format_as(PhoneNumberFormat::E164).into_owned());
+                assert_eq!(nanp_key(raw, region), parsed, "{raw} in {region}");
+            }
+        }
+        // Left to the parser: other regions, letters, short or odd numbers, extensions.
+        for (raw, region) in [
+            ("650-253-0000", "GB"),
+            ("1-800-FLOWERS", "US"),
+            ("253-0000", "US"),
+            ("(150) 253-0000", "US"),
+            ("650-153-0000", "US"),
+            ("650-253-0000 x12", "US"),
+        ] {
+            assert_eq!(nanp_key(raw, region), None, "{raw} in {region}");
+        }
     }
 
     #[test]

@@ -175,6 +175,14 @@ fn consent_checks_hit_and_near_miss() {
                     "no consent record for call (records cover sms)",
                 )],
             ),
+            // One record for both channels, the same gap on each: neither is contactable.
+            ("L29", &[("consent.evidence", "call, sms: missing ip")]),
+            // Two records by email: the one before capture counts, the later one does not
+            // make it late.
+            ("L30", &[]),
+            // Its own record by lead id wins over another lead's revoked record that shares
+            // its email.
+            ("L31", &[]),
             // EEA refresh policy: 24 months and 1 day.
             (
                 "L28",
@@ -182,7 +190,7 @@ fn consent_checks_hit_and_near_miss() {
             ),
         ],
     );
-    assert_eq!(found.len(), 16, "unexpected leads with findings: {found:?}");
+    assert_eq!(found.len(), 17, "unexpected leads with findings: {found:?}");
 
     let (headers, rows) = csv_rows(&out.join("clean.csv"));
     let by_id: BTreeMap<&str, (&str, &str)> = column(&headers, &rows, "lead_id")
@@ -201,11 +209,14 @@ fn consent_checks_hit_and_near_miss() {
     assert_eq!(by_id["L22"], ("us", "email"));
     assert_eq!(by_id["L27"], ("us", "sms"));
     assert_eq!(by_id["L28"], ("eea", ""));
+    assert_eq!(by_id["L29"], ("us", ""));
+    assert_eq!(by_id["L30"], ("us", "call"));
+    assert_eq!(by_id["L31"], ("us", "call"));
 
     let summary = read_json(&out.join("summary.json"));
     let consent = &summary["consent"];
     assert_eq!(consent["checked"], true);
-    assert_eq!(consent["records"]["rows"], 26);
+    assert_eq!(consent["records"]["rows"], 31);
     assert_eq!(consent["records"]["unreadable_dates"]["consented_at"], 1);
     let packs = consent["packs"].as_array().unwrap();
     let pack = |id: &str| packs.iter().find(|p| p["id"] == id).unwrap();
@@ -418,7 +429,7 @@ fn suppression_lists_and_dnc_registry() {
             .to_string()
     };
     assert!(note("suppress.dnc.list_age").contains("55 days old"));
-    assert!(note("suppress.unrecognised").contains("first: line 6"));
+    assert!(note("suppress.unrecognised").contains("line 6 is not an email"));
     assert_eq!(summary["gate"]["status"], "warn");
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Suppression and Do-Not-Call") && html.contains("2026-10-01"));

@@ -1,7 +1,10 @@
 //! Contact channels as a small bit set, parsed from the free text that lead rows and consent
 //! records carry (`email;sms`, `Phone, Text`, `all`).
 
-use crate::checks::CHANNELS;
+use polars::prelude::*;
+
+use crate::checks::{str_column, CHANNELS};
+use crate::rules::Rules;
 
 /// A set of channels (bits in `CHANNELS` order: email, call, sms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
@@ -69,10 +72,14 @@ impl Channels {
 
     /// Names joined with `sep` (`email, call`).
     pub fn names(self, sep: &str) -> String {
-        self.each()
-            .map(|c| CHANNELS[c.index()])
-            .collect::<Vec<_>>()
-            .join(sep)
+        let mut out = String::new();
+        for c in self.each() {
+            if !out.is_empty() {
+                out.push_str(sep);
+            }
+            out.push_str(CHANNELS.get(c.index()).copied().unwrap_or(""));
+        }
+        out
     }
 }
 
@@ -87,6 +94,23 @@ impl std::ops::BitOrAssign for Channels {
     fn bitor_assign(&mut self, rhs: Channels) {
         self.0 |= rhs.0;
     }
+}
+
+/// The channels each lead is meant for: its `channel` cell, else `leads.default_channels`.
+pub fn lead_channels(leads: &DataFrame, rules: &Rules) -> crate::error::Result<Vec<Channels>> {
+    // Validated when the rules were loaded.
+    let default = Channels::from_names(&rules.leads.default_channels).unwrap_or_default();
+    Ok(match str_column(leads, "channel")? {
+        Some(values) => values
+            .iter()
+            .map(|v| {
+                v.map(Channels::parse)
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or(default)
+            })
+            .collect(),
+        None => vec![default; leads.height()],
+    })
 }
 
 #[cfg(test)]

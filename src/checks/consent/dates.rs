@@ -16,14 +16,25 @@ use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, Weekday};
 pub struct Stamp {
     pub secs: i64,
     pub has_time: bool,
+    /// The UTC calendar day, worked out once (stamps are compared by day a lot).
+    day: NaiveDate,
 }
 
 impl Stamp {
+    pub fn at(secs: i64, has_time: bool) -> Stamp {
+        let day = chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or(NaiveDate::MIN);
+        Stamp {
+            secs,
+            has_time,
+            day,
+        }
+    }
+
     /// The UTC calendar day.
     pub fn date(self) -> NaiveDate {
-        chrono::DateTime::from_timestamp(self.secs, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or(NaiveDate::MIN)
+        self.day
     }
 }
 
@@ -103,10 +114,10 @@ pub fn parse_stamp(text: &str) -> Option<Stamp> {
 }
 
 fn stamp(date: NaiveDate, time: NaiveTime, offset_secs: i64, has_time: bool) -> Stamp {
-    Stamp {
-        secs: date.and_time(time).and_utc().timestamp() - offset_secs,
+    Stamp::at(
+        date.and_time(time).and_utc().timestamp() - offset_secs,
         has_time,
-    }
+    )
 }
 
 /// A byte cursor over ASCII date text.

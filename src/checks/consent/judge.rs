@@ -13,11 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::channels::Channels;
 use super::dates::{add_business_days, DateCell, Stamp};
 use super::matching::Pairs;
-use super::records::Records;
+use super::records::{Field, Records};
 use super::rules::{Compiled, Pack};
 use super::text::Certificate;
 use crate::checks::Findings;
@@ -97,47 +98,108 @@ pub struct Outcome {
     pub matched_by_contact: usize,
 }
 
+/// Leads judged per parallel task; results are merged in lead order, so the outcome does not
+/// depend on scheduling.
+const LEADS_PER_TASK: usize = 1 << 15;
+
 pub fn judge(leads: &Leads, records: &Records, pairs: &Pairs, settings: &Settings) -> Outcome {
     let height = leads.wanted.len();
+    let starts: Vec<usize> = (0..height).step_by(LEADS_PER_TASK).collect();
+    let parts: Vec<Part> = starts
+        .into_par_iter()
+        .map(|start| {
+            judge_leads(
+                start..(start + LEADS_PER_TASK).min(height),
+                leads,
+                records,
+                pairs,
+                settings,
+            )
+        })
+        .collect();
     let mut outcome = Outcome {
         findings: Findings::default(),
-        leads: vec![LeadConsent::default(); height],
+        leads: Vec::with_capacity(height),
         gaps: BTreeMap::new(),
         records_used: 0,
         matched_by_id: 0,
         matched_by_contact: 0,
     };
     let mut used = vec![false; records.len()];
-    let mut groups = pairs.groups().peekable();
-    for lead in 0..height {
-        let recs = match groups.next_if(|(l, _, _)| *l as usize == lead) {
-            Some((_, recs, by_id)) => {
-                if by_id {
-                    outcome.matched_by_id += 1;
-                } else {
-                    outcome.matched_by_contact += 1;
-                }
-                recs
-            }
-            None => Vec::new(),
-        };
-        for &r in &recs {
+    for part in parts {
+        outcome.findings.extend(part.findings);
+        outcome.leads.extend(part.leads);
+        for (key, n) in part.gaps {
+            *outcome.gaps.entry(key).or_default() += n;
+        }
+        outcome.matched_by_id += part.matched_by_id;
+        outcome.matched_by_contact += part.matched_by_contact;
+        for r in part.used {
             if let Some(u) = used.get_mut(r as usize) {
                 *u = true;
             }
         }
-        let judged = judge_lead(lead, &recs, leads, records, settings);
-        for (check, detail) in judged.notes {
-            outcome.findings.push(lead as u32, check.id(), detail);
-        }
-        let pack = leads.pack.get(lead).copied().flatten();
-        for field in judged.gaps {
-            *outcome.gaps.entry((pack, field)).or_default() += 1;
-        }
-        outcome.leads[lead] = judged.consent;
     }
     outcome.records_used = used.iter().filter(|&&u| u).count();
     outcome
+}
+
+/// The outcome for one range of leads.
+#[derive(Default)]
+struct Part {
+    findings: Findings,
+    leads: Vec<LeadConsent>,
+    gaps: BTreeMap<(Option<usize>, String), usize>,
+    matched_by_id: usize,
+    matched_by_contact: usize,
+    /// Records that counted for a lead of the range (may repeat).
+    used: Vec<u32>,
+}
+
+fn judge_leads(
+    range: std::ops::Range<usize>,
+    leads: &Leads,
+    records: &Records,
+    pairs: &Pairs,
+    settings: &Settings,
+) -> Part {
+    let mut part = Part {
+        leads: Vec::with_capacity(range.len()),
+        ..Part::default()
+    };
+    let first = pairs.lead.partition_point(|&l| (l as usize) < range.start);
+    let last = pairs.lead.partition_point(|&l| (l as usize) < range.end);
+    let mut groups = pairs.groups(first..last).peekable();
+    let mut by_id_only: Vec<u32> = Vec::new();
+    for lead in range {
+        let recs: &[u32] = match groups.next_if(|(l, _)| *l as usize == lead) {
+            Some((_, group)) => {
+                let ids = pairs.by_id.get(group.clone()).unwrap_or_default();
+                let all = pairs.rec.get(group).unwrap_or_default();
+                if !ids.iter().any(|&b| b) {
+                    part.matched_by_contact += 1;
+                    all
+                } else {
+                    part.matched_by_id += 1;
+                    by_id_only.clear();
+                    by_id_only.extend(all.iter().zip(ids).filter(|(_, &b)| b).map(|(r, _)| *r));
+                    &by_id_only
+                }
+            }
+            None => &[],
+        };
+        part.used.extend_from_slice(recs);
+        let judged = judge_lead(lead, recs, leads, records, settings);
+        for (check, detail) in judged.notes {
+            part.findings.push(lead as u32, check.id(), detail);
+        }
+        let pack = leads.pack.get(lead).copied().flatten();
+        for field in judged.gaps {
+            *part.gaps.entry((pack, field)).or_default() += 1;
+        }
+        part.leads.push(judged.consent);
+    }
+    part
 }
 
 struct Judged {
@@ -148,33 +210,40 @@ struct Judged {
 
 /// Problems of one check on several channels, merged when the message is the same.
 #[derive(Default)]
-struct Notes(Vec<(Check, String, Channels)>);
+struct Notes {
+    entries: Vec<(Check, String, Channels)>,
+    /// Problems noted so far, merged or not: a channel is clean when this did not move.
+    count: usize,
+}
 
 impl Notes {
     fn add(&mut self, check: Check, channel: Channels, message: String) {
+        self.count += 1;
         match self
-            .0
+            .entries
             .iter_mut()
             .find(|(c, m, _)| *c == check && *m == message)
         {
             Some((_, _, channels)) => *channels |= channel,
-            None => self.0.push((check, message, channel)),
+            None => self.entries.push((check, message, channel)),
         }
     }
 
-    /// One detail per check: `call, sms: message; email: other message`.
-    fn into_details(self) -> Vec<(Check, String)> {
-        let mut by_check: BTreeMap<Check, Vec<String>> = BTreeMap::new();
-        for (check, message, channels) in self.0 {
-            by_check
-                .entry(check)
-                .or_default()
-                .push(format!("{}: {message}", channels.names(", ")));
+    /// One detail per check, checks in catalog order: `call, sms: message; email: other`.
+    fn into_details(mut self) -> Vec<(Check, String)> {
+        self.entries.sort_by_key(|(check, _, _)| *check);
+        let mut details: Vec<(Check, String)> = Vec::new();
+        for (check, message, channels) in self.entries {
+            let part = format!("{}: {message}", channels.names(", "));
+            match details.last_mut() {
+                Some((last, detail)) if *last == check => {
+                    detail.push_str("; ");
+                    detail.push_str(&part);
+                }
+                _ => details.push((check, part)),
+            }
         }
-        by_check
-            .into_iter()
-            .map(|(check, parts)| (check, parts.join("; ")))
-            .collect()
+        details
     }
 }
 
@@ -195,10 +264,7 @@ fn judge_lead(
     let required = pack.map_or(Channels::ALL, |p| p.consent_channels);
     let mut notes = Notes::default();
     let mut gaps = BTreeSet::new();
-    let mut consent = LeadConsent {
-        required: Channels::NONE,
-        ..LeadConsent::default()
-    };
+    let mut consent = LeadConsent::default();
     let mut missing = Channels::NONE;
     let mut covered_elsewhere = Channels::NONE;
     for &r in recs {
@@ -211,12 +277,12 @@ fn judge_lead(
         }
     }
     for channel in wanted.each() {
-        let covering: Vec<usize> = recs
-            .iter()
-            .map(|&r| r as usize)
-            .filter(|&r| records.channels.get(r).is_some_and(|c| c.contains(channel)))
-            .collect();
-        let chosen = counting_record(&covering, records, settings.as_of);
+        let covering = || {
+            recs.iter()
+                .map(|&r| r as usize)
+                .filter(move |&r| records.channels.get(r).is_some_and(|c| c.contains(channel)))
+        };
+        let chosen = counting_record(covering(), lead, leads, records, settings);
         let is_required = required.contains(channel);
         if is_required {
             consent.required |= channel;
@@ -224,9 +290,15 @@ fn judge_lead(
         if chosen.is_some() {
             consent.with_record |= channel;
         }
-        let before = notes.0.len();
+        let before = notes.count;
         let revoked = revocation(
-            &covering, chosen, records, pack, settings, channel, &mut notes,
+            covering(),
+            chosen,
+            records,
+            pack,
+            settings,
+            channel,
+            &mut notes,
         );
         if revoked {
             consent.revoked |= channel;
@@ -251,7 +323,7 @@ fn judge_lead(
             }
             (false, _) => {}
         }
-        let clean = notes.0.len() == before && !(is_required && chosen.is_none());
+        let clean = notes.count == before && !(is_required && chosen.is_none());
         if clean {
             consent.ok |= channel;
         }
@@ -274,22 +346,65 @@ fn judge_lead(
     }
 }
 
-/// Orders candidate consents: dated not after `as_of` first (latest wins), then dated in
-/// the future, then unreadable, then undated; ties go to the later row of the file.
-fn counting_record(covering: &[usize], records: &Records, as_of: NaiveDate) -> Option<usize> {
+/// Orders candidate consents: dated not after `--as-of` and not after the lead's capture
+/// first (the consent that covered the capture), then dated not after `--as-of`, then dated
+/// in the future, then unreadable, then undated; the latest wins within each, ties go to
+/// the later row of the file.
+fn counting_record(
+    covering: impl Iterator<Item = usize>,
+    lead: usize,
+    leads: &Leads,
+    records: &Records,
+    settings: &Settings,
+) -> Option<usize> {
     covering
-        .iter()
-        .copied()
         .filter(|&r| !records.is_revocation_only(r))
         .max_by_key(|&r| {
             let rank = match records.consented.get(r) {
-                Some(DateCell::At(s)) if s.date() <= as_of => (3, s.secs),
+                Some(DateCell::At(s)) if s.date() <= settings.as_of => {
+                    let covers_capture = match capture(leads, lead, records, r).0 {
+                        DateCell::At(at) => !after_capture(*s, at, settings.grace_secs),
+                        _ => true,
+                    };
+                    (if covers_capture { 4 } else { 3 }, s.secs)
+                }
                 Some(DateCell::At(s)) => (2, s.secs),
                 Some(DateCell::Unreadable) => (1, 0),
                 _ => (0, 0),
             };
             (rank, r)
         })
+}
+
+/// When the lead was captured: its own `captured_at`, else the record's (with the raw text,
+/// for details).
+fn capture<'a>(
+    leads: &'a Leads,
+    lead: usize,
+    records: &'a Records,
+    rec: usize,
+) -> (DateCell, Option<&'a str>) {
+    match leads.captured.get(lead).copied() {
+        Some(DateCell::Blank) | None => (
+            records
+                .captured
+                .get(rec)
+                .copied()
+                .unwrap_or(DateCell::Blank),
+            records.value(Field::CapturedAt, rec),
+        ),
+        Some(cell) => (cell, leads.captured_raw.and_then(|c| c.get(lead))),
+    }
+}
+
+/// Consent `given` comes later than capture `at` (plus the grace period; by day when either
+/// has no time of day).
+fn after_capture(given: Stamp, at: Stamp, grace_secs: i64) -> bool {
+    if given.has_time && at.has_time {
+        given.secs > at.secs + grace_secs
+    } else {
+        given.date() > at.date()
+    }
 }
 
 /// Short, single-line excerpt of a cell for a finding detail.
@@ -307,8 +422,17 @@ fn excerpt(value: &str) -> String {
 
 fn show(stamp: Stamp) -> String {
     match chrono::DateTime::from_timestamp(stamp.secs, 0) {
-        Some(t) if stamp.has_time => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        _ => stamp.date().format("%Y-%m-%d").to_string(),
+        Some(t) if stamp.has_time => {
+            use chrono::Timelike;
+            format!(
+                "{} {:02}:{:02}:{:02} UTC",
+                t.date_naive(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        }
+        _ => stamp.date().to_string(),
     }
 }
 
@@ -323,7 +447,7 @@ fn earlier(a: Stamp, b: Stamp) -> bool {
 
 /// Records a revocation note when one applies; true when the channel is revoked.
 fn revocation(
-    covering: &[usize],
+    covering: impl Iterator<Item = usize>,
     chosen: Option<usize>,
     records: &Records,
     pack: Option<&Pack>,
@@ -334,7 +458,7 @@ fn revocation(
     let consent = chosen.and_then(|r| records.consented.get(r).and_then(|c| c.stamp()));
     let mut latest: Option<Stamp> = None;
     let mut unreadable: Option<&str> = None;
-    for &r in covering {
+    for r in covering {
         match records.revoked.get(r) {
             Some(DateCell::At(v))
                 if v.date() <= settings.as_of
@@ -344,7 +468,7 @@ fn revocation(
                 latest = Some(*v);
             }
             Some(DateCell::Unreadable) => {
-                unreadable = unreadable.or(records.value("revoked_at", r));
+                unreadable = unreadable.or(records.value(Field::RevokedAt, r));
             }
             _ => {}
         }
@@ -398,7 +522,7 @@ struct RecordView<'a> {
 }
 
 impl RecordView<'_> {
-    fn value(&self, field: &str) -> Option<&str> {
+    fn value(&self, field: Field) -> Option<&str> {
         self.records.value(field, self.rec)
     }
 
@@ -411,16 +535,22 @@ impl RecordView<'_> {
     }
 
     fn evidence(&self, notes: &mut Notes, gaps: &mut BTreeSet<String>) {
+        let facts = self
+            .records
+            .record_facts
+            .get(self.rec)
+            .copied()
+            .unwrap_or_default();
         let mut missing = Vec::new();
         if let Some(pack) = self.pack {
-            for spec in pack
+            for (options, shown) in pack
                 .evidence
                 .get(self.channel.index())
                 .into_iter()
                 .flatten()
             {
-                if !spec.iter().any(|f| self.value(f).is_some()) {
-                    missing.push(spec.join("|"));
+                if !options.iter().any(|f| facts.has(*f)) {
+                    missing.push(shown.as_str());
                 }
             }
         }
@@ -431,19 +561,13 @@ impl RecordView<'_> {
         if self.consented() == DateCell::Unreadable {
             problems.push(format!(
                 "consented_at '{}' is not a readable date",
-                excerpt(self.value("consented_at").unwrap_or(""))
+                excerpt(self.value(Field::ConsentedAt).unwrap_or(""))
             ));
         }
-        if self
-            .value("ip")
-            .is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_err())
-        {
+        if facts.bad_ip {
             problems.push("ip is not an IP address".into());
         }
-        if self.value("page_url").is_some_and(|url| {
-            let lower = url.to_ascii_lowercase();
-            !(lower.starts_with("https://") || lower.starts_with("http://")) || url.len() < 10
-        }) {
+        if facts.bad_page_url {
             problems.push("page_url is not an http(s) URL".into());
         }
         let email = Channels::named("email").unwrap_or_default();
@@ -465,7 +589,7 @@ impl RecordView<'_> {
                 problems.push(format!("consent was given for another {what}"));
             }
         }
-        gaps.extend(missing);
+        gaps.extend(missing.iter().map(|m| m.to_string()));
         if !problems.is_empty() {
             notes.add(Check::Evidence, self.channel, problems.join("; "));
         }
@@ -499,7 +623,7 @@ impl RecordView<'_> {
                 .seller_labels
                 .iter()
                 .map(String::as_str)
-                .chain(self.value("seller"))
+                .chain(self.value(Field::Seller))
                 .collect();
             problems.push(if names.is_empty() {
                 "no seller name to look for (list the brand names under consent.seller_names)"
@@ -533,8 +657,8 @@ impl RecordView<'_> {
         };
         let as_of = self.settings.as_of;
         if let Some(pack) = self.pack {
-            let method = self.value("method").unwrap_or("");
-            if let Some((period, limit)) = pack.max_age(method) {
+            if let Some((period, limit)) = pack.max_age(self.records.method_key(self.rec)) {
+                let method = self.value(Field::Method).unwrap_or("");
                 if let Some(end) = period.end(given.date()).filter(|end| as_of > *end) {
                     let how = if method.is_empty() {
                         String::new()
@@ -561,10 +685,7 @@ impl RecordView<'_> {
             return;
         };
         let hours = self.settings.claim_hours;
-        let deadline = Stamp {
-            secs: given.secs + i64::from(hours) * 3600,
-            has_time: given.has_time,
-        };
+        let deadline = Stamp::at(given.secs + i64::from(hours) * 3600, given.has_time);
         let problem = match claimed.get(self.rec).copied().unwrap_or(DateCell::Blank) {
             DateCell::Blank if as_of > deadline.date() => Some(format!(
                 "TrustedForm certificate never claimed; it lapsed {hours} hours after consent"
@@ -575,7 +696,7 @@ impl RecordView<'_> {
             )),
             DateCell::Unreadable => Some(format!(
                 "certificate_claimed_at '{}' is not a readable date",
-                excerpt(self.value("certificate_claimed_at").unwrap_or(""))
+                excerpt(self.value(Field::CertificateClaimedAt).unwrap_or(""))
             )),
             _ => None,
         };
@@ -596,35 +717,10 @@ impl RecordView<'_> {
                 format!("consent dated {} is after --as-of {as_of}", show(given)),
             );
         }
-        let lead_cell = self
-            .leads
-            .captured
-            .get(self.lead)
-            .copied()
-            .unwrap_or(DateCell::Blank);
-        let (captured, raw) = if lead_cell == DateCell::Blank {
-            (
-                self.records
-                    .captured
-                    .get(self.rec)
-                    .copied()
-                    .unwrap_or(DateCell::Blank),
-                self.value("captured_at"),
-            )
-        } else {
-            (
-                lead_cell,
-                self.leads.captured_raw.and_then(|c| c.get(self.lead)),
-            )
-        };
+        let (captured, raw) = capture(self.leads, self.lead, self.records, self.rec);
         match captured {
             DateCell::At(at) => {
-                let after = if given.has_time && at.has_time {
-                    given.secs > at.secs + self.settings.grace_secs
-                } else {
-                    given.date() > at.date()
-                };
-                if after {
+                if after_capture(given, at, self.settings.grace_secs) {
                     notes.add(
                         Check::Timing,
                         self.channel,
@@ -655,7 +751,7 @@ impl RecordView<'_> {
                 self.channel,
                 format!(
                     "certificate '{}' is malformed: {why}",
-                    excerpt(self.value("certificate").unwrap_or(""))
+                    excerpt(self.value(Field::Certificate).unwrap_or(""))
                 ),
             );
         }

@@ -7,8 +7,9 @@ use super::records::Records;
 use super::rules::MatchKey;
 use crate::error::{PolarsContext, Result};
 
-/// Lead–record pairs sorted by lead, then record. `by_id` marks pairs found through
-/// `lead_id`; for a lead that has any, only those count.
+/// Lead–record pairs sorted by lead, then record; a record found through both email and
+/// phone appears twice. `by_id` marks pairs found through `lead_id`; a lead with any has
+/// no others (its email and phone are not looked up).
 pub struct Pairs {
     pub lead: Vec<u32>,
     pub rec: Vec<u32>,
@@ -16,25 +17,23 @@ pub struct Pairs {
 }
 
 impl Pairs {
-    /// Per matched lead: (lead, records that count for it, found through `lead_id`);
-    /// records ascending and distinct.
-    pub fn groups(&self) -> impl Iterator<Item = (u32, Vec<u32>, bool)> + '_ {
-        let mut start = 0;
+    /// Per matched lead among the pairs in `within`: (lead, its range of pairs), leads
+    /// ascending.
+    pub fn groups(
+        &self,
+        within: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (u32, std::ops::Range<usize>)> + '_ {
+        let mut start = within.start;
+        let end = within.end.min(self.lead.len());
         std::iter::from_fn(move || {
-            let lead = *self.lead.get(start)?;
-            let end = start
-                + self.lead[start..]
-                    .iter()
-                    .take_while(|&&l| l == lead)
-                    .count();
-            let any_id = self.by_id[start..end].iter().any(|&b| b);
-            let mut recs: Vec<u32> = (start..end)
-                .filter(|&i| !any_id || self.by_id[i])
-                .map(|i| self.rec[i])
-                .collect();
-            recs.dedup();
-            start = end;
-            Some((lead, recs, any_id))
+            let lead = *self.lead.get(start).filter(|_| start < end)?;
+            let len = self.lead[start..end]
+                .iter()
+                .take_while(|&&l| l == lead)
+                .count();
+            let range = start..start + len;
+            start += len;
+            Some((lead, range))
         })
     }
 }
@@ -48,43 +47,67 @@ pub struct LeadKeys<'a> {
 
 pub fn match_records(leads: &LeadKeys, records: &Records, keys: &[MatchKey]) -> Result<Pairs> {
     let step = "matching consent records";
-    let frame = |index: &str, n: usize, cols: [&StringChunked; 3]| -> Result<LazyFrame> {
+    let frame = |index: &str, n: usize, cols: [&StringChunked; 3]| -> Result<DataFrame> {
         let mut columns =
             vec![UInt32Chunked::from_iter_values(index.into(), 0..n as u32).into_column()];
         for (name, values) in ["lead_id", "email", "phone"].into_iter().zip(cols) {
             columns.push(values.clone().with_name(name.into()).into_column());
         }
-        Ok(DataFrame::new(n, columns).step(step)?.lazy())
+        DataFrame::new(n, columns).step(step)
     };
-    let lead_frame = frame(
-        "lead",
-        leads.lead_id.len(),
-        [leads.lead_id, leads.email, leads.phone],
-    )?;
+    let height = leads.lead_id.len();
+    let lead_frame = frame("lead", height, [leads.lead_id, leads.email, leads.phone])?;
     let rec_frame = frame(
         "rec",
         records.len(),
         [&records.lead_id, &records.email_key, &records.phone_key],
-    )?;
+    )?
+    .lazy();
+    // Rows without the key cannot match; leaving them out keeps the hash tables small.
+    let join = |leads: LazyFrame, name: &str, by_id: bool| {
+        leads
+            .select([col("lead"), col(name)])
+            .filter(col(name).is_not_null())
+            .join(
+                rec_frame
+                    .clone()
+                    .select([col("rec"), col(name)])
+                    .filter(col(name).is_not_null()),
+                [col(name)],
+                [col(name)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([col("lead"), col("rec"), lit(by_id).alias("by_id")])
+    };
     let mut parts = Vec::new();
+    // A lead id match wins, so only leads without one are looked up by email and phone.
+    let mut unmatched = lead_frame.clone();
+    if keys.contains(&MatchKey::LeadId) {
+        let by_id = join(lead_frame.lazy(), "lead_id", true)
+            .collect()
+            .step(step)?;
+        let mut matched = vec![false; height];
+        for lead in by_id
+            .column("lead")
+            .and_then(|c| c.u32())
+            .step(step)?
+            .iter()
+            .flatten()
+        {
+            if let Some(m) = matched.get_mut(lead as usize) {
+                *m = true;
+            }
+        }
+        let keep: BooleanChunked = matched.iter().map(|m| Some(!m)).collect();
+        unmatched = unmatched.filter(&keep).step(step)?;
+        parts.push(by_id.lazy());
+    }
     for key in keys {
-        let (name, by_id) = match key {
-            MatchKey::LeadId => ("lead_id", true),
-            MatchKey::Email => ("email", false),
-            MatchKey::Phone => ("phone", false),
-        };
-        parts.push(
-            lead_frame
-                .clone()
-                .select([col("lead"), col(name)])
-                .join(
-                    rec_frame.clone().select([col("rec"), col(name)]),
-                    [col(name)],
-                    [col(name)],
-                    JoinArgs::new(JoinType::Inner),
-                )
-                .select([col("lead"), col("rec"), lit(by_id).alias("by_id")]),
-        );
+        match key {
+            MatchKey::LeadId => {}
+            MatchKey::Email => parts.push(join(unmatched.clone().lazy(), "email", false)),
+            MatchKey::Phone => parts.push(join(unmatched.clone().lazy(), "phone", false)),
+        }
     }
     let pairs = concat(parts, UnionArgs::default())
         .step(step)?

@@ -19,7 +19,7 @@ mod report;
 mod rules;
 mod text;
 
-pub use channels::Channels;
+pub use channels::{lead_channels, Channels};
 pub use rules::{ConsentRules, Jurisdiction, MatchKey};
 
 use polars::prelude::*;
@@ -88,18 +88,7 @@ impl Stage for ConsentStage {
         let phone_keys = lead_phone_keys(leads, &countries, default_country)?;
         let assignment =
             jurisdiction::assign(leads, &countries, &phone_keys, default_country, &compiled)?;
-        let default_channels =
-            Channels::from_names(&ctx.rules.leads.default_channels).unwrap_or(Channels::NONE);
-        let wanted: Vec<Channels> = match str_column(leads, "channel")? {
-            Some(values) => values
-                .iter()
-                .map(|v| match v.map(Channels::parse) {
-                    Some(c) if !c.is_empty() => c,
-                    _ => default_channels,
-                })
-                .collect(),
-            None => vec![default_channels; height],
-        };
+        let wanted = channels::lead_channels(leads, ctx.rules)?;
         let jurisdiction_column = StringChunked::from_iter_options(
             "consent_jurisdiction".into(),
             assignment

@@ -192,7 +192,7 @@ pub fn checked(inputs: &Inputs) -> Value {
             }).collect::<Vec<_>>(),
             "leads_by_lead_id": outcome.matched_by_id,
             "leads_by_contact": outcome.matched_by_contact,
-            "leads_without_records": outcome.leads.len() - matched,
+            "leads_without_records": outcome.leads.len().saturating_sub(matched),
         },
         "coverage": coverage,
         "packs": packs,

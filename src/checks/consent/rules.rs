@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::channels::Channels;
 use super::dates::Period;
+use super::records::Field;
 use super::text::fold;
 
 /// Keys that tie a consent record to a lead.
@@ -77,21 +78,21 @@ pub struct Jurisdiction {
 }
 
 /// Record fields that evidence requirements may name.
-pub const EVIDENCE_FIELDS: &[&str] = &[
-    "consented_at",
-    "ip",
-    "page_url",
-    "consent_text",
-    "seller",
-    "certificate",
-    "method",
-    "purpose",
-    "email",
-    "phone",
-    "first_name",
-    "last_name",
-    "full_name",
-    "captured_at",
+pub const EVIDENCE_FIELDS: &[Field] = &[
+    Field::ConsentedAt,
+    Field::Ip,
+    Field::PageUrl,
+    Field::ConsentText,
+    Field::Seller,
+    Field::Certificate,
+    Field::Method,
+    Field::Purpose,
+    Field::Email,
+    Field::Phone,
+    Field::FirstName,
+    Field::LastName,
+    Field::FullName,
+    Field::CapturedAt,
 ];
 
 /// Consent-record fields that are not canonical lead fields (header aliases map onto them).
@@ -125,8 +126,9 @@ pub struct Pack {
     countries: Vec<String>,
     states: Vec<String>,
     pub consent_channels: Channels,
-    /// Per channel (`CHANNELS` order): required fields, each a list of alternatives.
-    pub evidence: [Vec<Vec<String>>; 3],
+    /// Per channel (`CHANNELS` order): required fields, each a list of alternatives (and
+    /// the spec as the rules wrote it, for details).
+    pub evidence: [Vec<(Vec<Field>, String)>; 3],
     pub seller_named: bool,
     pub written_channels: Channels,
     /// (description, index into [`Compiled::phrases`]).
@@ -142,10 +144,14 @@ impl Pack {
                 || state.is_some_and(|s| self.states.iter().any(|x| x.eq_ignore_ascii_case(s))))
     }
 
-    /// The age limit for a record method (its own, else the `*` entry), with its rules text.
-    pub fn max_age(&self, method: &str) -> Option<&(Period, String)> {
-        self.max_age
-            .get(&method_key(method))
+    /// The age limit for a record method (folded by [`method_key`]; its own entry, else the
+    /// `*` entry), with its rules text.
+    pub fn max_age(&self, method_key: Option<&str>) -> Option<&(Period, String)> {
+        if self.max_age.is_empty() {
+            return None;
+        }
+        method_key
+            .and_then(|m| self.max_age.get(m))
             .or_else(|| self.max_age.get("*"))
     }
 }
@@ -244,28 +250,38 @@ impl ConsentRules {
             let consent_channels = channels("consent_channels", &j.consent_channels)?;
             let written_channels =
                 channels("written_consent_channels", &j.written_consent_channels)?;
-            let mut evidence: [Vec<Vec<String>>; 3] = Default::default();
+            let mut evidence: [Vec<(Vec<Field>, String)>; 3] = Default::default();
             for (channel, fields) in &j.evidence {
                 let slot = Channels::named(channel)
                     .ok_or_else(|| unknown_channel(&key("evidence"), channel))?
                     .index();
                 for spec in fields {
-                    let options: Vec<String> =
-                        spec.split('|').map(|f| f.trim().to_string()).collect();
-                    if let Some(bad) = options
-                        .iter()
-                        .find(|f| !EVIDENCE_FIELDS.contains(&f.as_str()))
-                    {
-                        return Err(err(
-                            format!("{}.{channel}", key("evidence")),
-                            format!(
-                                "`{}.{channel}` names unknown field `{bad}`; known: {}",
-                                key("evidence"),
-                                EVIDENCE_FIELDS.join(", ")
-                            ),
-                        ));
+                    let mut options = Vec::new();
+                    for name in spec.split('|').map(str::trim) {
+                        match Field::named(name).filter(|f| EVIDENCE_FIELDS.contains(f)) {
+                            Some(field) => options.push(field),
+                            None => {
+                                return Err(err(
+                                    format!("{}.{channel}", key("evidence")),
+                                    format!(
+                                        "`{}.{channel}` names unknown field `{name}`; known: {}",
+                                        key("evidence"),
+                                        EVIDENCE_FIELDS
+                                            .iter()
+                                            .map(|f| f.name())
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    ),
+                                ))
+                            }
+                        }
                     }
-                    evidence[slot].push(options);
+                    let shown = options
+                        .iter()
+                        .map(|f| f.name())
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    evidence[slot].push((options, shown));
                 }
             }
             let mut phrase_groups = Vec::new();

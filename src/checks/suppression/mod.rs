@@ -13,7 +13,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::consent::Channels;
+use super::consent::{lead_channels, Channels};
 use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
 use super::{str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput};
 use crate::error::Result;
@@ -142,13 +142,16 @@ impl Stage for SuppressionStage {
                 gate_notes.push(GateNote {
                     id: "suppress.unrecognised".into(),
                     status: Status::Warn,
-                    message: format!(
-                        "{}: {} {}s are not an email, phone or domain and suppress nothing (first: {} {first})",
-                        file.path,
-                        file.unrecognised.len(),
-                        file.unit,
-                        file.unit
-                    ),
+                    message: match file.unrecognised.len() {
+                        1 => format!(
+                            "{}: {} {first} is not an email, phone or domain and suppresses nothing",
+                            file.path, file.unit
+                        ),
+                        n => format!(
+                            "{}: {n} {}s are not an email, phone or domain and suppress nothing (first: {} {first})",
+                            file.path, file.unit, file.unit
+                        ),
+                    },
                 });
             }
             file_rows.push(json!({
@@ -250,19 +253,11 @@ fn dnc_age_problem(file: &ListFile, max_days: u32, ctx: &StageContext) -> Option
     }
 }
 
-/// True when some lead is meant for calls or texts (its `channel`, else the rules' default).
+/// True when some lead is meant for calls or texts.
 fn calls_or_texts_planned(leads: &DataFrame, ctx: &StageContext) -> Result<bool> {
     let voice =
         Channels::named("call").unwrap_or_default() | Channels::named("sms").unwrap_or_default();
-    let default = Channels::from_names(&ctx.rules.leads.default_channels).unwrap_or_default();
-    Ok(match str_column(leads, "channel")? {
-        Some(values) => values.iter().any(|v| {
-            let c = v
-                .map(Channels::parse)
-                .filter(|c| !c.is_empty())
-                .unwrap_or(default);
-            c.intersects(voice)
-        }),
-        None => default.intersects(voice),
-    })
+    Ok(lead_channels(leads, ctx.rules)?
+        .iter()
+        .any(|c| c.intersects(voice)))
 }
