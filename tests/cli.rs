@@ -888,11 +888,11 @@ fn b2b_example_scores_leads_and_reports_fit() {
     );
     assert_eq!(
         finding("B8", "fit.score").as_deref(),
-        Some("score 48.3 < 50 (segment mid_market); BANT incomplete: budget missing, authority missing, need missing, timeline missing")
+        Some("score 48.3 < 50.0 (segment mid_market); BANT incomplete: budget missing, authority missing, need missing, timeline missing")
     );
     assert_eq!(
         finding("B12", "fit.score").as_deref(),
-        Some("score 79.1 >= 60 (segment enterprise); BANT incomplete: budget implausible")
+        Some("score 79.1 >= 60.0 (segment enterprise); BANT incomplete: budget implausible")
     );
     assert_eq!(finding("B1", "fit.score"), None);
 

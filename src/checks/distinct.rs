@@ -1,9 +1,9 @@
 //! Per-value work once per distinct value, in parallel: lead lists repeat values heavily
 //! (domains, countries, channels), and parsing is the expensive part.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 
+use polars::prelude::{InitHashMaps, PlHashMap};
 use rayon::prelude::*;
 
 /// The distinct keys of a column (first-seen order) and each row's key index.
@@ -15,7 +15,8 @@ pub struct Distinct<K> {
 
 impl<K: Hash + Eq + Clone + Sync> Distinct<K> {
     pub fn new(rows: impl Iterator<Item = Option<K>>) -> Self {
-        let mut index: HashMap<K, u32> = HashMap::new();
+        // Polars' fast hasher: this runs once per row of every column a family keys on.
+        let mut index: PlHashMap<K, u32> = PlHashMap::new();
         let mut keys = Vec::new();
         let row_key = rows
             .map(|key| {

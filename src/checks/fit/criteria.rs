@@ -310,16 +310,6 @@ pub fn region_code() -> Expr {
         .otherwise(upper)
 }
 
-/// Email domain (lower case) of the field; null when it has no `@`. Runs on every row (emails
-/// are nearly all distinct): one regular expression, and only the domain is lower-cased.
-pub fn email_domain() -> Expr {
-    col(VALUE)
-        .str()
-        .extract(lit(r"@([^@\s]+)\s*$"), 1)
-        .str()
-        .to_lowercase()
-}
-
 /// Column of the domain frame: true for a free mailbox domain (when the rules exclude them).
 pub const FREE_MAILBOX: &str = "_free_mailbox";
 

@@ -1,18 +1,24 @@
 //! Fit: is the lead in the target market (ICP), is it excluded (competitor, student, free
-//! mailbox, job seeker), and how does it score against the segment's matrix — with
+//! mailbox, job seeker), and how does it score against its segment's matrix — with
 //! behaviour, activity decay and BANT — on the way to `lead` / `mql` / `sql`.
 //!
-//! Two phases, both polars expressions built from the rules: [`criteria`] and [`bant`] turn
-//! each raw field into criterion values once per *distinct* field value ([`per_value`]), then
-//! [`score`] combines them per row. [`report`] summarises the result.
+//! Phases: [`criteria`] and [`bant`] turn each raw field into criterion values once per
+//! *distinct* field value, together with everything that depends on that value alone (ICP
+//! miss, points per segment, segment conditions; [`score::criterion_exprs`]), as polars
+//! expressions built from the rules. [`score`] combines them per row, again as expressions:
+//! segment, points, score, stage. [`explain`] writes the text (`fit_top_criteria`, finding
+//! details) from those columns, and [`report`] summarises.
 
 mod bant;
 mod criteria;
+mod explain;
 mod report;
 pub mod rules;
 mod score;
 #[cfg(test)]
 mod tests;
+
+use std::borrow::Cow;
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -47,12 +53,12 @@ pub const CHECKS: &[CheckInfo] = &[
 /// Working columns shared by the phases.
 const WEIGHT: &str = "_fit_weight";
 const DATED: &str = "_fit_dated";
-const EXCLUSION: &str = "_fit_exclusion";
 const STATE: &str = "_fit_state";
 const INDUSTRY_BY_NAME: &str = "_fit_industry_by_name";
 const INDUSTRY_BY_CODE: &str = "_fit_industry_by_code";
 const INDUSTRY_NAMED: &str = "_fit_industry_named";
 const INDUSTRY_CODED: &str = "_fit_industry_coded";
+/// Exclusion details per row (null: none), from the email domain and from the job title.
 const DOMAIN_EXCLUSION: &str = "_fit_domain_exclusion";
 const TITLE_EXCLUSION: &str = "_fit_title_exclusion";
 
@@ -78,37 +84,37 @@ impl Stage for FitStage {
         }
         let rules = &ctx.rules.fit;
         let work = derive(leads, ctx, enabled)?;
-        let (scored, items) = score::evaluate(work.lazy(), rules, enabled);
-        let scored = scored.collect().step("scoring fit")?;
+        let (steps, items) = score::evaluate(rules, enabled);
+        let mut plan = work.lazy();
+        for step in steps {
+            plan = plan.with_columns(step);
+        }
+        let scored = plan.collect().step("scoring fit")?;
 
-        let mut findings = Findings::default();
-        push_findings(
-            &scored,
-            score::OUTSIDE,
-            score::MARKET_DETAIL,
-            "fit.market",
-            &mut findings,
-        )?;
-        push_findings(
-            &scored,
-            score::EXCLUDED,
-            EXCLUSION,
-            "fit.excluded",
-            &mut findings,
-        )?;
-        push_detail_findings(&scored, score::SCORE_DETAIL, "fit.score", &mut findings)?;
-
-        let (summary, section) = report::summarize(&scored, rules, &items, enabled)?;
-        let columns = [
-            score::SCORE,
-            score::SEGMENT,
-            score::STAGE,
-            score::TOP_CRITERIA,
-        ]
-        .iter()
-        .map(|name| scored.column(name).cloned())
-        .collect::<PolarsResult<Vec<Column>>>()
-        .step("fit output columns")?;
+        // Independent: findings, output columns, summary.
+        let (outputs, summary) = rayon::join(
+            || {
+                rayon::join(
+                    || findings(&scored, rules, enabled),
+                    || -> Result<Vec<Column>> {
+                        Ok(vec![
+                            explain::scores(&scored, score::SCORE)?,
+                            scored.column(score::SEGMENT).step(score::SEGMENT)?.clone(),
+                            scored.column(score::STAGE).step(score::STAGE)?.clone(),
+                            explain::top_criteria(
+                                &scored,
+                                &items,
+                                rules.top_criteria,
+                                score::TOP_CRITERIA,
+                            )?,
+                        ])
+                    },
+                )
+            },
+            || report::summarize(&scored, rules, &items, enabled),
+        );
+        let (findings, columns) = (outputs.0?, outputs.1?);
+        let (summary, section) = summary?;
         Ok(StageOutput {
             columns,
             findings,
@@ -119,38 +125,25 @@ impl Stage for FitStage {
     }
 }
 
-/// One finding per row where `flag` holds, with the row's `detail`.
-fn push_findings(
-    scored: &DataFrame,
-    flag: &str,
-    detail: &str,
-    check: &'static str,
-    findings: &mut Findings,
-) -> Result<()> {
-    let flags = scored.column(flag).and_then(|c| c.bool()).step(flag)?;
-    let details = scored.column(detail).and_then(|c| c.str()).step(detail)?;
-    for (row, (hit, text)) in flags.iter().zip(details.iter()).enumerate() {
-        if hit == Some(true) {
-            findings.push(row as u32, check, text.unwrap_or(""));
+/// The fit findings, details written for the flagged rows only.
+fn findings(scored: &DataFrame, rules: &FitRules, enabled: Enabled) -> Result<Findings> {
+    let mut findings = Findings::default();
+    let mut push = |check: &'static str, rows: Vec<(u32, String)>| {
+        for (row, detail) in rows {
+            findings.push(row, check, detail);
         }
+    };
+    if enabled.market {
+        push("fit.market", explain::market_details(scored, rules)?);
     }
-    Ok(())
-}
-
-/// One finding per row whose `detail` is not null.
-fn push_detail_findings(
-    scored: &DataFrame,
-    detail: &str,
-    check: &'static str,
-    findings: &mut Findings,
-) -> Result<()> {
-    let details = scored.column(detail).and_then(|c| c.str()).step(detail)?;
-    for (row, text) in details.iter().enumerate() {
-        if let Some(text) = text {
-            findings.push(row as u32, check, text);
-        }
+    if enabled.excluded {
+        push(
+            "fit.excluded",
+            explain::exclusion_details(scored, DOMAIN_EXCLUSION, TITLE_EXCLUSION)?,
+        );
     }
-    Ok(())
+    push("fit.score", explain::score_details(scored, rules)?);
+    Ok(findings)
 }
 
 /// Derivations from one input field: `steps` add working columns (each step reads the
@@ -174,6 +167,48 @@ impl<'a> Job<'a> {
         self.steps = steps;
         self
     }
+
+    /// A job whose last step adds the columns of `criteria`; it outputs them with everything
+    /// that depends on their value alone ([`score::criterion_exprs`]).
+    fn criterion(
+        field: &'a str,
+        rules: &FitRules,
+        steps: Vec<Vec<Expr>>,
+        criteria: &[Criterion],
+    ) -> Job<'a> {
+        let outputs = criteria
+            .iter()
+            .flat_map(|&c| std::iter::once(col(c.column())).chain(score::criterion_exprs(rules, c)))
+            .collect();
+        Job {
+            field,
+            steps,
+            outputs,
+        }
+    }
+
+    fn with_output(mut self, output: Expr) -> Job<'a> {
+        self.outputs.push(output);
+        self
+    }
+}
+
+/// `steps` followed by `last`.
+fn with_step(mut steps: Vec<Vec<Expr>>, last: Vec<Expr>) -> Vec<Vec<Expr>> {
+    steps.push(last);
+    steps
+}
+
+/// Each row's index into `distinct.keys`; rows without a key get one past the end, where
+/// callers put a null key (so the derivations decide what a blank field means).
+fn key_codes<K>(distinct: &Distinct<K>) -> IdxCa {
+    let null = distinct.keys.len() as IdxSize;
+    let codes: Vec<IdxSize> = distinct
+        .row_key
+        .iter()
+        .map(|key| key.map_or(null, |k| k as IdxSize))
+        .collect();
+    IdxCa::from_vec("codes".into(), codes)
 }
 
 /// The distinct values of a column (first-seen order) and a trailing null, and each row's
@@ -183,15 +218,10 @@ fn dictionary(values: Option<&StringChunked>, height: usize) -> (Vec<Option<&str
         Some(values) => Distinct::new(values.iter()),
         None => Distinct::new(std::iter::repeat_n(None, height)),
     };
-    let null = distinct.keys.len() as IdxSize;
-    let codes: Vec<IdxSize> = distinct
-        .row_key
-        .iter()
-        .map(|key| key.map_or(null, |k| k as IdxSize))
-        .collect();
+    let codes = key_codes(&distinct);
     let mut keys: Vec<Option<&str>> = distinct.keys.into_iter().map(Some).collect();
     keys.push(None);
-    (keys, IdxCa::from_vec("codes".into(), codes))
+    (keys, codes)
 }
 
 /// Evaluates a job on `frame` (one row per distinct value: [`VALUE`] and any precomputed
@@ -206,7 +236,18 @@ fn evaluate_distinct(
     for step in steps {
         plan = plan.with_columns(step);
     }
-    let derived = plan.select(outputs).collect().step("fit criteria")?;
+    let derived = plan.collect().step("fit criteria")?;
+    spread(derived, codes, outputs)
+}
+
+/// `outputs` evaluated on `frame` (one row per distinct key), then taken row by row through
+/// `codes` (each row's key index).
+fn spread(frame: DataFrame, codes: &IdxCa, outputs: Vec<Expr>) -> Result<Vec<Column>> {
+    let derived = frame
+        .lazy()
+        .select(outputs)
+        .collect()
+        .step("fit criteria")?;
     derived
         .columns()
         .iter()
@@ -240,12 +281,14 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
     let alias = |e: Expr, name: &str| e.alias(name);
     let known = || col(criteria::CLEAN).is_not_null();
     let mut jobs = vec![
-        Job::new(
+        Job::criterion(
             "country",
-            vec![alias(
+            rules,
+            vec![vec![alias(
                 criteria::country(rules, &ctx.rules.leads.default_country),
                 &Criterion::Country.column(),
-            )],
+            )]],
+            &[Criterion::Country],
         ),
         Job::new("state", vec![alias(criteria::region_code(), STATE)]),
         Job::new(
@@ -262,25 +305,34 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
                 alias(known(), INDUSTRY_CODED),
             ],
         ),
-        Job::new(
+        Job::criterion(
             "employees",
-            vec![alias(
-                criteria::band(&rules.employee_bands, BandKind::Count),
-                &Criterion::Employees.column(),
-            )],
-        )
-        .with_steps(criteria::number_steps()),
-        Job::new(
+            rules,
+            with_step(
+                criteria::number_steps(),
+                vec![alias(
+                    criteria::band(&rules.employee_bands, BandKind::Count),
+                    &Criterion::Employees.column(),
+                )],
+            ),
+            &[Criterion::Employees],
+        ),
+        Job::criterion(
             "revenue",
-            vec![alias(
-                criteria::band(&rules.revenue_bands, BandKind::Money),
-                &Criterion::Revenue.column(),
-            )],
-        )
-        .with_steps(criteria::number_steps()),
-        Job::new(
+            rules,
+            with_step(
+                criteria::number_steps(),
+                vec![alias(
+                    criteria::band(&rules.revenue_bands, BandKind::Money),
+                    &Criterion::Revenue.column(),
+                )],
+            ),
+            &[Criterion::Revenue],
+        ),
+        Job::criterion(
             "job_title",
-            vec![
+            rules,
+            vec![vec![
                 alias(
                     criteria::title_level(&rules.seniority),
                     &Criterion::Seniority.column(),
@@ -290,8 +342,10 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
                     &Criterion::Function.column(),
                 ),
                 alias(criteria::title_exclusion(rules), TITLE_EXCLUSION),
-            ],
-        ),
+            ]],
+            &[Criterion::Seniority, Criterion::Function],
+        )
+        .with_output(col(TITLE_EXCLUSION)),
         Job::new(
             "last_activity_at",
             vec![
@@ -381,20 +435,10 @@ fn domain_exclusions(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) ->
             &DataType::String,
         ));
     };
-    let domains = DataFrame::new(
-        height,
-        vec![email.clone().with_name(VALUE.into()).into_column()],
-    )
-    .step("email domains")?
-    .lazy()
-    .select([criteria::email_domain().alias(VALUE)])
-    .collect()
-    .step("email domains")?;
-    let domains = domains
-        .column(VALUE)
-        .and_then(|c| c.str())
-        .step("email domains")?;
-    let (keys, codes) = dictionary(Some(domains), height);
+    let distinct = Distinct::new(email.iter().map(|e| e.and_then(email_domain)));
+    let codes = key_codes(&distinct);
+    let mut keys: Vec<Option<&str>> = distinct.keys.iter().map(|k| Some(k.as_ref())).collect();
+    keys.push(None);
     let lists = EmailLists::new(&ctx.rules.email);
     let free: BooleanChunked = keys
         .iter()
@@ -419,53 +463,119 @@ fn domain_exclusions(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) ->
         .ok_or_else(|| crate::error::Error::internal("email domains", "no column"))
 }
 
-/// Row-level criterion values that combine two fields: industry (by code or by name) and
-/// region (country + state), and the exclusion detail (domain or title).
-fn combine(work: DataFrame, rules: &FitRules) -> Result<DataFrame> {
+/// The domain of an email (after its last `@`), trimmed and lower case; borrowed when it
+/// already is. Per row (emails are nearly all distinct), so plain string work, no pattern.
+fn email_domain(email: &str) -> Option<Cow<'_, str>> {
+    let (_, domain) = email.rsplit_once('@')?;
+    let domain = domain.trim();
+    if domain.is_empty() {
+        None
+    } else if domain.bytes().any(|b| b.is_ascii_uppercase()) || !domain.is_ascii() {
+        Some(Cow::Owned(domain.to_lowercase()))
+    } else {
+        Some(Cow::Borrowed(domain))
+    }
+}
+
+/// Criteria that combine two fields — industry (by name or by code) and region (country +
+/// state) — with their per-value results, evaluated per distinct combination and spread
+/// back like the one-field criteria.
+fn combine(mut work: DataFrame, rules: &FitRules) -> Result<DataFrame> {
+    let height = work.height();
+    // Industry: the first group either field matches, else `other` (known) or `unknown`.
+    let groups = rules.industries.len() as u32;
     let index = polars::lazy::dsl::min_horizontal([col(INDUSTRY_BY_NAME), col(INDUSTRY_BY_CODE)])
         .step("industry")?;
     let known = col(INDUSTRY_NAMED).or(col(INDUSTRY_CODED));
-    let mut branches: Vec<(Expr, Expr)> = rules
+    let code = when(index.clone().is_not_null())
+        .then(index)
+        .when(known)
+        .then(lit(groups))
+        .otherwise(lit(groups + 1))
+        .strict_cast(IDX_DTYPE);
+    let codes = work
+        .clone()
+        .lazy()
+        .select([code.alias("codes")])
+        .collect()
+        .step("industry")?;
+    let codes = codes
+        .column("codes")
+        .and_then(|c| c.idx())
+        .step("industry")?;
+    let mut names: Vec<Option<&str>> = rules
         .industries
         .iter()
-        .enumerate()
-        .map(|(i, g)| (index.clone().eq(lit(i as u32)), lit(g.name.clone())))
+        .map(|g| Some(g.name.as_str()))
         .collect();
-    branches.insert(0, (known.not(), lit("unknown")));
-    let industry = criteria::first_match(branches, lit("other"));
-
-    let state = col(STATE);
-    let region = criteria::first_match(
-        vec![
-            (state.clone().is_null(), lit("unknown")),
-            (
-                state.clone().str().contains_literal(lit("-")),
-                state.clone(),
-            ),
-        ],
-        concat_str(
-            [col(Criterion::Country.column()), lit("-"), state],
-            "",
-            false,
-        ),
-    );
-    let exclusion = when(
-        col(DOMAIN_EXCLUSION)
-            .is_null()
-            .and(col(TITLE_EXCLUSION).is_null()),
+    names.extend([Some("other"), Some("unknown")]);
+    let criterion = Criterion::Industry;
+    let frame = DataFrame::new(
+        names.len(),
+        vec![StringChunked::from_slice_options(criterion.column().into(), &names).into_column()],
     )
-    .then(lit(NULL).cast(DataType::String))
-    .otherwise(concat_str(
-        [col(DOMAIN_EXCLUSION), col(TITLE_EXCLUSION)],
-        "; ",
-        true,
-    ));
-    work.lazy()
-        .with_columns([
-            industry.alias(Criterion::Industry.column()),
-            region.alias(Criterion::Region.column()),
-            exclusion.alias(EXCLUSION),
-        ])
-        .collect()
-        .step("fit criteria")
+    .step("industry")?;
+    let outputs = std::iter::once(col(criterion.column()))
+        .chain(score::criterion_exprs(rules, criterion))
+        .collect();
+    for column in spread(frame, codes, outputs)? {
+        work.with_column(column).step("industry")?;
+    }
+
+    // Region: only when the rules use it; per distinct (country, state) pair.
+    let region = Criterion::Region;
+    if rules.uses(region) {
+        let countries = work
+            .column(&Criterion::Country.column())
+            .and_then(|c| c.str())
+            .step("region")?;
+        let states = work.column(STATE).and_then(|c| c.str()).step("region")?;
+        let pairs = Distinct::new(countries.iter().zip(states.iter()).map(|pair| Some(pair)));
+        let codes = key_codes(&pairs);
+        let (country, state): (Vec<Option<&str>>, Vec<Option<&str>>) =
+            pairs.keys.iter().copied().chain([(None, None)]).unzip();
+        let frame = DataFrame::new(
+            country.len(),
+            vec![
+                StringChunked::from_slice_options(Criterion::Country.column().into(), &country)
+                    .into_column(),
+                StringChunked::from_slice_options(STATE.into(), &state).into_column(),
+            ],
+        )
+        .step("region")?;
+        let state = col(STATE);
+        let category = criteria::first_match(
+            vec![
+                (state.clone().is_null(), lit("unknown")),
+                (
+                    state.clone().str().contains_literal(lit("-")),
+                    state.clone(),
+                ),
+            ],
+            concat_str(
+                [col(Criterion::Country.column()), lit("-"), state],
+                "",
+                false,
+            ),
+        );
+        let frame = frame
+            .lazy()
+            .with_columns([category.alias(region.column())])
+            .collect()
+            .step("region")?;
+        let outputs = std::iter::once(col(region.column()))
+            .chain(score::criterion_exprs(rules, region))
+            .collect();
+        for column in spread(frame, &codes, outputs)? {
+            work.with_column(column).step("region")?;
+        }
+    } else {
+        work.with_column(Column::new_scalar(
+            region.column().into(),
+            Scalar::from(PlSmallStr::from_static("unknown")),
+            height,
+        ))
+        .step("region")?;
+    }
+    Ok(work)
 }

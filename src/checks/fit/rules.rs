@@ -548,6 +548,15 @@ impl FitRules {
         Ok(())
     }
 
+    /// Whether the ICP, a segment condition or a points table mentions the criterion.
+    pub fn uses(&self, criterion: Criterion) -> bool {
+        !self.market.get(criterion).is_empty()
+            || self
+                .segments
+                .iter()
+                .any(|s| !s.when.get(criterion).is_empty() || !s.points.get(criterion).is_empty())
+    }
+
     /// Whether any segment gives points for BANT elements.
     pub fn scores_bant(&self) -> bool {
         self.segments

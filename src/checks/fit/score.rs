@@ -9,11 +9,11 @@ use polars::prelude::*;
 use super::bant::OK;
 use super::criteria::{first_match, one_of, Criterion};
 use super::rules::{FitRules, BANT_ELEMENTS, EVENT_COLUMNS};
-use super::{bant_column, event_column, DATED, EXCLUSION, WEIGHT};
+use super::{bant_column, event_column, DATED, DOMAIN_EXCLUSION, TITLE_EXCLUSION, WEIGHT};
 
 /// Output columns (SPEC: clean.csv carries them after the input columns).
 pub const SCORE: &str = "fit_score";
-/// The score in integer tenths, for comparisons and the summary.
+/// The score in integer tenths: compared, summarised and shown at one decimal.
 pub const TENTHS: &str = "_fit_score_tenths";
 pub const SEGMENT: &str = "segment";
 pub const STAGE: &str = "stage";
@@ -21,14 +21,14 @@ pub const TOP_CRITERIA: &str = "fit_top_criteria";
 
 /// Working flags read by the findings and the summary.
 pub const OUTSIDE: &str = "_fit_outside";
-pub const MARKET_DETAIL: &str = "_fit_market_detail";
 pub const EXCLUDED: &str = "_fit_excluded";
 pub const QUALIFIED: &str = "_fit_qualified";
 pub const DISQUALIFIED: &str = "_fit_disqualified";
-pub const SCORE_DETAIL: &str = "_fit_score_detail";
-const SEGMENT_INDEX: &str = "_fit_segment_index";
+/// Rows `fit.score` reports: in market but not qualified.
+pub const SCORE_FLAG: &str = "_fit_score_flag";
+pub const SEGMENT_INDEX: &str = "_fit_segment_index";
 const THRESHOLD: &str = "_fit_threshold";
-const ABOVE: &str = "_fit_above";
+pub const ABOVE: &str = "_fit_above";
 const BANT_COMPLETE: &str = "_fit_bant_complete";
 
 /// Stage names, from out of the market to sales-ready.
@@ -52,9 +52,9 @@ pub struct Item {
     pub name: String,
     /// Working column with the row's points for it.
     pub column: String,
-    /// Column of the row's criterion value, shown after `name=` in `fit_top_criteria`
-    /// (criteria only).
-    value: Option<String>,
+    /// Column of the row's label in `fit_top_criteria` (`seniority=vp`; criteria only: the
+    /// others are labelled by name).
+    pub label: Option<String>,
     /// Per segment: can it earn positive points there.
     pub positive_in: Vec<bool>,
 }
@@ -62,7 +62,7 @@ pub struct Item {
 impl Item {
     fn new(
         name: &str,
-        value: Option<String>,
+        label: Option<String>,
         points: Expr,
         positive_in: Vec<bool>,
     ) -> (Item, Expr) {
@@ -72,7 +72,7 @@ impl Item {
             Item {
                 name: name.to_string(),
                 column,
-                value,
+                label,
                 positive_in,
             },
             expr,
@@ -85,14 +85,6 @@ impl Item {
             self.positive_in.iter().map(|&p| lit(p)).collect(),
             lit(false),
         )
-    }
-
-    /// `seniority=` for criteria, the name for the others.
-    fn label_prefix(&self) -> String {
-        match self.value {
-            Some(_) => format!("{}=", self.name),
-            None => self.name.clone(),
-        }
     }
 }
 
@@ -121,33 +113,24 @@ fn value_points(value: Expr, table: &BTreeMap<String, f64>) -> Expr {
     first_match(branches, special("other"))
 }
 
+/// Scores are clamped to ± this (a lead with a billion page views and no `max`), so tenths
+/// fit an integer; no real score comes near.
+const SCORE_LIMIT: f64 = 1e12;
+
 /// Score in tenths, rounded half away from zero: scores are shown and compared at one
 /// decimal, and integer tenths keep that exact (polars divides by a scalar through its
 /// reciprocal, so `483 / 10` would print as 48.300000000000004).
 fn tenths(x: Expr) -> Expr {
+    let x = when(x.clone().gt(lit(SCORE_LIMIT)))
+        .then(lit(SCORE_LIMIT))
+        .when(x.clone().lt(lit(-SCORE_LIMIT)))
+        .then(lit(-SCORE_LIMIT))
+        .otherwise(x);
     let scaled = x * lit(10.0);
     let half = when(scaled.clone().gt_eq(lit(0.0)))
         .then(lit(0.5))
         .otherwise(lit(-0.5));
     (scaled + half).cast(DataType::Int64)
-}
-
-/// Tenths as decimal text: `483` → `48.3`, `-50` → `-5`.
-fn tenths_text(t: Expr) -> Expr {
-    let magnitude = when(t.clone().lt(lit(0i64)))
-        .then(lit(0i64) - t.clone())
-        .otherwise(t.clone());
-    let sign = when(t.lt(lit(0i64))).then(lit("-")).otherwise(lit(""));
-    let whole = (magnitude.clone() / lit(10i64)).cast(DataType::String);
-    let decimal = magnitude % lit(10i64);
-    let fraction = when(decimal.clone().eq(lit(0i64)))
-        .then(lit(""))
-        .otherwise(concat_str(
-            [lit("."), decimal.cast(DataType::String)],
-            "",
-            false,
-        ));
-    concat_str([sign, whole, fraction], "", false)
 }
 
 /// A threshold or score in tenths, as the rules give it.
@@ -164,58 +147,103 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
-/// ICP misses: per-criterion flags, then (reading them) the combined flag and the detail.
-fn market(rules: &FitRules) -> (Vec<Expr>, Vec<Expr>) {
-    let mut flags = Vec::new();
-    let mut details = Vec::new();
-    let mut any = lit(false);
-    let region_countries: Vec<&str> = rules
+/// The criteria the ICP lists values for.
+fn market_criteria(rules: &FitRules) -> impl Iterator<Item = Criterion> + '_ {
+    Criterion::ALL
+        .into_iter()
+        .filter(|&c| !rules.market.get(c).is_empty())
+}
+
+/// Column of a criterion's points under segment `s` (per-value result).
+fn points_column(criterion: Criterion, s: usize) -> String {
+    format!("_fit_points_{}_{s}", criterion.name())
+}
+
+/// Column: does the criterion value meet segment `s`'s `when` (per-value result).
+fn when_column(criterion: Criterion, s: usize) -> String {
+    format!("_fit_when_{}_{s}", criterion.name())
+}
+
+/// Column of a criterion's label in `fit_top_criteria`, `seniority=vp` (per-value result).
+fn label_column(criterion: Criterion) -> String {
+    format!("_fit_label_{}", criterion.name())
+}
+
+fn has_points(rules: &FitRules, criterion: Criterion) -> bool {
+    rules
+        .segments
+        .iter()
+        .any(|s| !s.points.get(criterion).is_empty())
+}
+
+/// Countries that `[fit.market] region` restricts (regions restrict only their own countries).
+fn region_countries(rules: &FitRules) -> Vec<&str> {
+    rules
         .market
         .region
         .iter()
         .filter_map(|r| r.split_once('-').map(|(c, _)| c))
-        .collect();
-    for criterion in Criterion::ALL {
-        let accepted = rules.market.get(criterion);
-        if accepted.is_empty() {
-            continue;
-        }
-        let value = col(criterion.column());
-        let known = value.clone().neq(lit("unknown"));
+        .collect()
+}
+
+/// Everything that depends on a criterion's value alone — ICP miss flag, points per segment,
+/// segment-condition membership, label — as expressions of its column, to evaluate once per
+/// distinct value.
+pub fn criterion_exprs(rules: &FitRules, criterion: Criterion) -> Vec<Expr> {
+    let value = col(criterion.column());
+    let known = value.clone().neq(lit("unknown"));
+    let mut exprs = Vec::new();
+    let accepted = rules.market.get(criterion);
+    if !accepted.is_empty() {
         let listed: Vec<&str> = accepted.iter().map(String::as_str).collect();
         let mut outside = known.clone().and(one_of(value.clone(), &listed).not());
-        if rules.market_requires.iter().any(|r| r == criterion.name()) {
-            outside = outside.or(known.clone().not());
-        }
         if criterion == Criterion::Region {
-            // Regions restrict only the countries they belong to.
-            outside = one_of(col(Criterion::Country.column()), &region_countries).and(outside);
+            // `unknown` regions are judged per row, with the country: see `evaluate`.
+            let country = value.clone().str().head(lit(2i64));
+            outside = outside.and(one_of(country, &region_countries(rules)));
+        } else if rules.market_requires.iter().any(|r| r == criterion.name()) {
+            outside = outside.or(known.not());
         }
+        exprs.push(outside.alias(outside_column(criterion).as_str()));
+    }
+    for (s, segment) in rules.segments.iter().enumerate() {
+        let table = segment.points.get(criterion);
+        if !table.is_empty() {
+            exprs.push(
+                value_points(value.clone(), table).alias(points_column(criterion, s).as_str()),
+            );
+        }
+        let when = segment.when.get(criterion);
+        if !when.is_empty() {
+            let values: Vec<&str> = when.iter().map(String::as_str).collect();
+            exprs.push(one_of(value.clone(), &values).alias(when_column(criterion, s).as_str()));
+        }
+    }
+    if has_points(rules, criterion) {
+        let label = concat_str([lit(format!("{}=", criterion.name())), value], "", false);
+        exprs.push(label.alias(label_column(criterion).as_str()));
+    }
+    exprs
+}
+
+/// ICP misses: the per-criterion flags (per-value results; an unknown region of a restricted
+/// country is judged here) and, reading them, the combined flag.
+fn market(rules: &FitRules) -> (Vec<Expr>, Expr) {
+    let mut flags = Vec::new();
+    let mut any = lit(false);
+    for criterion in market_criteria(rules) {
         let column = outside_column(criterion);
-        flags.push(outside.alias(column.as_str()));
-        let name = criterion.name();
-        details.push(
-            when(col(column.as_str()))
-                .then(
-                    when(known)
-                        .then(concat_str(
-                            [lit(format!("{name}=")), value, lit(" outside ICP")],
-                            "",
-                            false,
-                        ))
-                        .otherwise(lit(format!("{name} unknown (ICP requires it)"))),
-                )
-                .otherwise(lit(NULL).cast(DataType::String)),
-        );
+        let required = rules.market_requires.iter().any(|r| r == criterion.name());
+        if criterion == Criterion::Region && required {
+            let unknown_here = col(criterion.column()).eq(lit("unknown")).and(one_of(
+                col(Criterion::Country.column()),
+                &region_countries(rules),
+            ));
+            flags.push(col(column.as_str()).or(unknown_here).alias(column.as_str()));
+        }
         any = any.or(col(column.as_str()));
     }
-    let detail = if details.is_empty() {
-        lit(NULL).cast(DataType::String)
-    } else {
-        concat_str(details, "; ", true)
-    };
-    let combined = vec![any.alias(OUTSIDE), detail.alias(MARKET_DETAIL)];
-    (flags, combined)
+    (flags, any.alias(OUTSIDE))
 }
 
 /// Index of the first segment whose `when` the row meets (the last one has none).
@@ -229,11 +257,7 @@ fn segment_index(rules: &FitRules) -> Expr {
             let condition = Criterion::ALL
                 .into_iter()
                 .filter(|&c| !segment.when.get(c).is_empty())
-                .fold(lit(true), |all, c| {
-                    let values: Vec<&str> =
-                        segment.when.get(c).iter().map(String::as_str).collect();
-                    all.and(one_of(col(c.column()), &values))
-                });
+                .fold(lit(true), |all, c| all.and(col(when_column(c, s).as_str())));
             (condition, lit(s as u32))
         })
         .collect();
@@ -250,11 +274,14 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
         if tables.iter().all(|t| t.is_empty()) {
             continue;
         }
-        let value = col(criterion.column());
         let points = per_segment(
             tables
                 .iter()
-                .map(|t| value_points(value.clone(), t))
+                .enumerate()
+                .map(|(s, t)| match t.is_empty() {
+                    true => lit(0.0),
+                    false => col(points_column(criterion, s).as_str()),
+                })
                 .collect(),
             lit(0.0),
         );
@@ -264,7 +291,7 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
             .collect();
         items.push(Item::new(
             criterion.name(),
-            Some(criterion.column()),
+            Some(label_column(criterion)),
             points,
             positive,
         ));
@@ -332,99 +359,33 @@ fn items(rules: &FitRules) -> Vec<(Item, Expr)> {
     items
 }
 
-/// `fit_top_criteria`: labels of the items with the most positive points, best first (ties
-/// in item order), joined by `; `. Steps, each reading the columns of the one before: ranks,
-/// the item picked at each place, the labels, the joined text.
-fn top_criteria(items: &[Item], top: usize) -> Vec<Vec<Expr>> {
-    let points: Vec<Expr> = items.iter().map(|i| col(i.column.as_str())).collect();
-    let rank = |i: usize| format!("_fit_rank_{i}");
-    let pick = |r: usize| format!("_fit_pick_{r}");
-    let label = |r: usize| format!("_fit_label_{r}");
-    // rank_i = how many items beat item i: more points, or as many and listed earlier.
-    let ranks = (0..items.len())
-        .map(|i| {
-            (0..items.len())
-                .filter(|&j| j != i)
-                .map(|j| {
-                    let beats = if j < i {
-                        points[j].clone().gt_eq(points[i].clone())
-                    } else {
-                        points[j].clone().gt(points[i].clone())
-                    };
-                    beats.cast(DataType::UInt32)
-                })
-                .fold(lit(0u32), |sum, b| sum + b)
-                .alias(rank(i).as_str())
-        })
-        .collect();
-    let places = top.min(items.len());
-    let picks = (0..places)
-        .map(|r| {
-            let branches = (0..items.len())
-                .map(|i| {
-                    let here = col(rank(i).as_str()).eq(lit(r as u32));
-                    (here.and(points[i].clone().gt(lit(0.0))), lit(i as u32))
-                })
-                .collect();
-            first_match(branches, lit(NULL).cast(DataType::UInt32)).alias(pick(r).as_str())
-        })
-        .collect();
-    let labels = (0..places)
-        .map(|r| {
-            let picked = |i: usize| col(pick(r).as_str()).eq(lit(i as u32));
-            let prefix = first_match(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| (picked(i), lit(item.label_prefix())))
-                    .collect(),
-                lit(NULL).cast(DataType::String),
-            );
-            let value = first_match(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let value = item.value.as_deref().map_or(lit(""), col);
-                        (picked(i), value)
-                    })
-                    .collect(),
-                lit(NULL).cast(DataType::String),
-            );
-            concat_str([prefix, value], "", false).alias(label(r).as_str())
-        })
-        .collect();
-    let joined = if places == 0 {
-        lit("")
-    } else {
-        concat_str(
-            (0..places)
-                .map(|r| col(label(r).as_str()))
-                .collect::<Vec<_>>(),
-            "; ",
-            true,
-        )
-    };
-    vec![ranks, picks, labels, vec![joined.alias(TOP_CRITERIA)]]
-}
-
-/// Adds the fit outputs and working flags to the frame of criterion values; returns the
-/// frame and the point-earning items (for the summary).
-pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFrame, Vec<Item>) {
+/// The steps (each a `with_columns` reading the ones before) that add the fit outputs and
+/// working flags to the frame of criterion values, and the point-earning items. The text
+/// that explains them (`fit_score`, `fit_top_criteria`, finding details) is written by
+/// [`super::explain`].
+pub fn evaluate(rules: &FitRules, enabled: Enabled) -> (Vec<Vec<Expr>>, Vec<Item>) {
+    let mut steps = Vec::new();
     let (flags, combined) = if enabled.market {
         market(rules)
     } else {
-        (Vec::new(), vec![lit(false).alias(OUTSIDE)])
+        (Vec::new(), lit(false).alias(OUTSIDE))
     };
     let mut first = flags;
-    first.push(segment_index(rules).alias(SEGMENT_INDEX));
+    first.push(
+        segment_index(rules)
+            .strict_cast(DataType::UInt32)
+            .alias(SEGMENT_INDEX),
+    );
     let excluded = if enabled.excluded {
-        col(EXCLUSION).is_not_null()
+        col(DOMAIN_EXCLUSION)
+            .is_not_null()
+            .or(col(TITLE_EXCLUSION).is_not_null())
     } else {
         lit(false)
     };
     first.push(excluded.alias(EXCLUDED));
-    let work = work.with_columns(first).with_columns(combined);
+    steps.push(first);
+    steps.push(vec![combined]);
 
     let (items, point_exprs): (Vec<Item>, Vec<Expr>) = items(rules).into_iter().unzip();
     let segments = &rules.segments;
@@ -456,22 +417,22 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
         lit(true)
     };
     second.push(complete.alias(BANT_COMPLETE));
-    let work = work.with_columns(second);
+    steps.push(second);
 
     let total = items
         .iter()
         .map(|i| col(i.column.as_str()))
         .fold(lit(0.0), |sum, p| sum + p);
-    let work = work.with_columns([tenths(total).alias(TENTHS)]);
-    let work = work.with_columns([tenths_text(col(TENTHS)).alias(SCORE)]);
+    steps.push(vec![total.alias("_fit_total")]);
+    steps.push(vec![tenths(col("_fit_total")).alias(TENTHS)]);
 
     let above = col(TENTHS).gt_eq(col(THRESHOLD));
     let disqualified = col(OUTSIDE).or(col(EXCLUDED));
     let qualified = col(ABOVE)
         .and(col(BANT_COMPLETE))
         .and(col(DISQUALIFIED).not());
-    let work = work.with_columns([above.alias(ABOVE), disqualified.alias(DISQUALIFIED)]);
-    let work = work.with_columns([qualified.alias(QUALIFIED)]);
+    steps.push(vec![above.alias(ABOVE), disqualified.alias(DISQUALIFIED)]);
+    steps.push(vec![qualified.alias(QUALIFIED)]);
 
     let sales_ready = if rules.bant.required { "sql" } else { "mql" };
     let stage = first_match(
@@ -482,48 +443,7 @@ pub fn evaluate(work: LazyFrame, rules: &FitRules, enabled: Enabled) -> (LazyFra
         ],
         lit("lead"),
     );
-    let thresholds = per_segment(
-        segments
-            .iter()
-            .map(|s| lit(format_number(s.threshold)))
-            .collect(),
-        lit(""),
-    );
-    let score_part = concat_str(
-        [
-            lit("score "),
-            col(SCORE),
-            when(col(ABOVE)).then(lit(" >= ")).otherwise(lit(" < ")),
-            thresholds,
-            lit(" (segment "),
-            col(SEGMENT),
-            lit(")"),
-        ],
-        "",
-        false,
-    );
-    let gaps: Vec<Expr> = BANT_ELEMENTS
-        .iter()
-        .map(|e| {
-            let status = col(bant_column(e));
-            when(status.clone().neq(lit(OK)))
-                .then(concat_str([lit(format!("{e} ")), status], "", false))
-                .otherwise(lit(NULL).cast(DataType::String))
-        })
-        .collect();
-    let bant_part = when(col(BANT_COMPLETE).not())
-        .then(concat_str(
-            [lit("BANT incomplete: "), concat_str(gaps, ", ", true)],
-            "",
-            false,
-        ))
-        .otherwise(lit(NULL).cast(DataType::String));
-    let score_detail = when(col(QUALIFIED).or(col(DISQUALIFIED)))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(concat_str([score_part, bant_part], "; ", true));
-    let mut work = work.with_columns([stage.alias(STAGE), score_detail.alias(SCORE_DETAIL)]);
-    for step in top_criteria(&items, rules.top_criteria) {
-        work = work.with_columns(step);
-    }
-    (work, items)
+    let score_flag = col(QUALIFIED).or(col(DISQUALIFIED)).not();
+    steps.push(vec![stage.alias(STAGE), score_flag.alias(SCORE_FLAG)]);
+    (steps, items)
 }

@@ -372,7 +372,7 @@ fn segment_selection_and_points() {
     );
     assert_eq!(
         r.detail("fit.score", 4),
-        Some("score 25 < 30 (segment enterprise)")
+        Some("score 25.0 < 30.0 (segment enterprise)")
     );
     assert_eq!(r.detail("fit.score", 0), None);
     assert_eq!(
@@ -423,7 +423,10 @@ fn behaviour_decays_with_half_life_at_as_of() {
     assert_eq!(r.scores(), [16.0, 8.0, 4.0, 25.0, 16.0, 3.0, 5.0]);
     assert_eq!(r.text("fit_top_criteria")[0], "last_activity; email_clicks");
     assert_eq!(r.text("stage")[2], "lead");
-    assert_eq!(r.detail("fit.score", 2), Some("score 4 < 10 (segment all)"));
+    assert_eq!(
+        r.detail("fit.score", 2),
+        Some("score 4.0 < 10.0 (segment all)")
+    );
 }
 
 const BANT: &str = r#"
@@ -480,21 +483,21 @@ fn bant_present_and_plausible() {
     assert_eq!(r.text("stage"), ["sql", "mql", "mql", "mql", "sql", "mql"]);
     assert_eq!(
         r.detail("fit.score", 1),
-        Some("score 0 >= 0 (segment all); BANT incomplete: budget implausible, need implausible, timeline implausible")
+        Some("score 0.0 >= 0.0 (segment all); BANT incomplete: budget implausible, need implausible, timeline implausible")
     );
     assert_eq!(
         r.detail("fit.score", 2),
-        Some("score 0 >= 0 (segment all); BANT incomplete: budget missing, authority implausible")
+        Some("score 0.0 >= 0.0 (segment all); BANT incomplete: budget missing, authority implausible")
     );
     assert_eq!(
         r.detail("fit.score", 3),
         Some(
-            "score 0 >= 0 (segment all); BANT incomplete: budget implausible, timeline implausible"
+            "score 0.0 >= 0.0 (segment all); BANT incomplete: budget implausible, timeline implausible"
         )
     );
     assert_eq!(
         r.detail("fit.score", 5),
-        Some("score 0 >= 0 (segment all); BANT incomplete: timeline implausible")
+        Some("score 0.0 >= 0.0 (segment all); BANT incomplete: timeline implausible")
     );
     let bant = &r.summary()["bant"];
     assert_eq!(bant["complete"], 2);
