@@ -530,7 +530,7 @@ fn combine(mut work: DataFrame, rules: &FitRules) -> Result<DataFrame> {
             .and_then(|c| c.str())
             .step("region")?;
         let states = work.column(STATE).and_then(|c| c.str()).step("region")?;
-        let pairs = Distinct::new(countries.iter().zip(states.iter()).map(|pair| Some(pair)));
+        let pairs = Distinct::new(countries.iter().zip(states.iter()).map(Some));
         let codes = key_codes(&pairs);
         let (country, state): (Vec<Option<&str>>, Vec<Option<&str>>) =
             pairs.keys.iter().copied().chain([(None, None)]).unzip();
