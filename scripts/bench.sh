@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: generate synthetic leads (examples/synth.rs) and time a full release
-# `leadaudit audit` on them with consent, DNC + suppression lists and a CRM export.
+# `leadaudit audit` on them with every check family on: contact, dedup, consent (records),
+# DNC + suppression lists, a CRM export (--known) and fit scoring (the B2B example pack's
+# ICP and segments, with the built-in pack's other checks), report included.
 #
 #   scripts/bench.sh                      # 100k and 1M rows
 #   scripts/bench.sh 100000 1000000 10000000
 #   BENCH_DIR=/data/bench scripts/bench.sh 50000
 #
-# Prints one line per size: rows, wall seconds, peak RSS, rows/s, exit code.
+# Prints one line per size: rows, wall seconds, peak RSS, rows/s, exit code; then, per size,
+# the audit's own per-stage timings (`-v`). Results of the runs we did: docs/PERFORMANCE.md.
 # Data sets are generated once per size and seed into $BENCH_DIR (default
 # /tmp/leadaudit-bench) and reused; 1M rows take ~1.2 GB, 10M ~12 GB.
 # Peak RSS comes from GNU time (`apt-get install time` if /usr/bin/time is missing).
@@ -22,6 +25,9 @@ seed=${BENCH_SEED:-42}
 as_of=2026-11-25
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$bench_dir"
+
+rules="$bench_dir/all-checks.toml"
+scripts/all_checks_rules.sh >"$rules"
 
 if [ ! -x /usr/bin/time ]; then
     echo "bench: /usr/bin/time (GNU time) is needed for peak RSS: apt-get install time" >&2
@@ -48,7 +54,7 @@ for rows in "${sizes[@]}"; do
         --consent "$data/consent.csv" \
         --suppress "$data/dnc.txt" --suppress "$data/suppress.csv" \
         --known "$data/crm.csv" \
-        --as-of "$as_of" -q -o "$out" 2>"$bench_dir/audit-$rows.log"
+        -r "$rules" --as-of "$as_of" -v -o "$out" 2>"$bench_dir/audit-$rows.log"
     code=$?
     set -e
     # 0 and 1 are a finished audit (gate pass/warn or fail); 2 is an error.
@@ -64,4 +70,9 @@ for rows in "${sizes[@]}"; do
     rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
     awk -v r="$rows" -v w="$wall" -v k="$rss_kb" -v c="$code" 'BEGIN {
         printf "%-10d %10.2f %12.0f %12.0f %5d\n", r, w, k / 1024, (w > 0 ? r / w : 0), c }'
+done
+for rows in "${sizes[@]}"; do
+    echo
+    echo "stages at $rows rows (seconds, rows, rows/s):"
+    grep -E ' s +[0-9]+ rows' "$bench_dir/audit-$rows.log" || true
 done

@@ -86,7 +86,9 @@ pub fn run(options: &AuditOptions) -> Result<Summary> {
     // Template overrides are checked before the (possibly long) audit runs.
     let templates = render::html::Templates::load(options.templates.as_deref())?;
     let result = audit(options)?;
+    let step = options.progress.step("outputs");
     render::write_audit_outputs(&result, &options.out, options.show_pii, &templates)?;
+    step.done(result.leads.height());
     Ok(result.summary)
 }
 
@@ -166,6 +168,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         gate_notes.extend(output.gate_notes);
         step.done(leads.height());
     }
+    let step = options.progress.step("summary");
     // A finding of a check that is off never counts (stages may compute shared work).
     let enabled: Vec<&str> = rules.enabled_checks(AUDIT_FAMILIES).collect();
     retain_enabled(&mut findings, &enabled);
@@ -196,6 +199,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let sources = source_summaries(&tables, &leads, &findings, &verdicts, &enabled)?;
     let scorecard = render::scorecard::build(&sources, &findings, &enabled, &rules.sources);
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
+    step.done(height);
 
     let mut inputs: Vec<InputEntry> = tables
         .iter()

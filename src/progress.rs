@@ -59,9 +59,15 @@ impl Step {
         }
         if self.timings {
             let secs = self.started.elapsed().as_secs_f64();
-            let rate = if secs > 0.0 { rows as f64 / secs } else { 0.0 };
+            // A step that took under a millisecond did no real work (e.g. no check enabled):
+            // a rate would be noise.
+            let rate = if secs >= 0.001 {
+                format!("{:.0}", rows as f64 / secs)
+            } else {
+                "-".to_string()
+            };
             eprintln!(
-                "{:<12} {:>8.3} s  {:>10} rows  {:>12.0} rows/s",
+                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s",
                 self.name, secs, rows, rate
             );
         }
