@@ -11,6 +11,7 @@ mod verify;
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use lists::EmailLists;
@@ -179,16 +180,36 @@ impl Stage for EmailStage {
         let rules = &ctx.rules.email;
         let lists = EmailLists::new(rules);
         let distinct = Distinct::new(emails.iter().map(|v| v.filter(|v| !v.trim().is_empty())));
-        let verdicts = distinct.map(|raw| {
-            let verdict = verify_email(raw, rules, &lists);
-            let issues: Vec<(&'static str, String)> = verdict
-                .issues
+        let parsed = distinct.map(|raw| verify::parse_email(raw, rules, &lists));
+        let domains = Distinct::new(
+            parsed
                 .iter()
-                .filter(|issue| ctx.rules.is_enabled(issue.check_id()))
-                .map(|issue| (issue.check_id(), issue.detail()))
-                .collect();
-            (verdict.normalized, issues)
-        });
+                .map(|p| p.as_ref().ok().map(|p| p.domain.as_str())),
+        );
+        let facts = domains.map(|domain| verify::domain_facts(domain, &lists));
+        let facts_per_email: Vec<Option<&verify::DomainFacts>> = domains.per_row(&facts).collect();
+        let verdicts: Vec<_> = parsed
+            .par_iter()
+            .zip(facts_per_email)
+            .map(|(parsed, facts)| {
+                let verdict = match parsed {
+                    // Every parsed address has its domain's facts; computing them here is only
+                    // the fallback the types ask for.
+                    Ok(parsed) => match facts {
+                        Some(facts) => verify::verdict_at_domain(parsed, facts, &lists),
+                        None => verify::verify_parsed(parsed, &lists),
+                    },
+                    Err(verdict) => verdict.clone(),
+                };
+                let issues: Vec<(&'static str, String)> = verdict
+                    .issues
+                    .iter()
+                    .filter(|issue| ctx.rules.is_enabled(issue.check_id()))
+                    .map(|issue| (issue.check_id(), issue.detail()))
+                    .collect();
+                (verdict.normalized, issues)
+            })
+            .collect();
         let mut status = Vec::with_capacity(height);
         let mut normalized = Vec::with_capacity(height);
         for (row, verdict) in distinct.per_row(&verdicts).enumerate() {

@@ -69,42 +69,86 @@ impl EmailIssue {
 /// A value whose only syntax fault is a misspelt top-level domain (`gmail.con`) gets both the
 /// `email.syntax` finding and an `email.typo` suggestion.
 pub fn verify_email(raw: &str, rules: &EmailRules, lists: &EmailLists) -> EmailVerdict {
-    match syntax::parse(raw, rules) {
-        Ok(parsed) => verify_parsed(parsed, lists),
-        Err(problem) => {
-            let mut issues = Vec::new();
-            if let SyntaxProblem::UnknownTld(_) = problem {
-                if let Some(typo) = typo_in_unknown_tld(raw, lists) {
-                    issues.push(typo);
-                }
-            }
-            issues.insert(0, EmailIssue::Syntax(problem));
-            EmailVerdict {
-                normalized: None,
-                issues,
-            }
-        }
+    match parse_email(raw, rules, lists) {
+        Ok(parsed) => verify_parsed(&parsed, lists),
+        Err(verdict) => verdict,
     }
 }
 
-fn verify_parsed(parsed: ParsedEmail, lists: &EmailLists) -> EmailVerdict {
+/// The verdict on a parsed address, its domain's facts worked out on the spot.
+pub(super) fn verify_parsed(parsed: &ParsedEmail, lists: &EmailLists) -> EmailVerdict {
+    verdict_at_domain(parsed, &domain_facts(&parsed.domain, lists), lists)
+}
+
+/// The syntax step of [`verify_email`]: the split address, or the whole verdict on a value
+/// that is not deliverable syntax.
+pub(super) fn parse_email(
+    raw: &str,
+    rules: &EmailRules,
+    lists: &EmailLists,
+) -> Result<ParsedEmail, EmailVerdict> {
+    syntax::parse(raw, rules).map_err(|problem| {
+        let mut issues = vec![EmailIssue::Syntax(problem)];
+        if let [EmailIssue::Syntax(SyntaxProblem::UnknownTld(_))] = issues.as_slice() {
+            issues.extend(typo_in_unknown_tld(raw, lists));
+        }
+        EmailVerdict {
+            normalized: None,
+            issues,
+        }
+    })
+}
+
+/// What the lists say about a mailbox domain: the same for every address there, so the stage
+/// works it out once per distinct domain (lists repeat a few thousand domains a million times).
+#[derive(Debug, Clone)]
+pub(super) struct DomainFacts {
+    /// The domain after `domain_aliases` (`googlemail.com` -> `gmail.com`).
+    canonical: String,
+    /// The disposable-list entry that covers it.
+    disposable: Option<String>,
+    free: bool,
+    typo_suggestion: Option<String>,
+}
+
+/// [`DomainFacts`] of a parsed (lower-case ASCII) domain; IP literals have none.
+pub(super) fn domain_facts(domain: &str, lists: &EmailLists) -> DomainFacts {
+    let canonical = lists
+        .aliases
+        .get(domain)
+        .cloned()
+        .unwrap_or_else(|| domain.to_string());
+    let disposable = lists.disposable_match(&canonical).map(str::to_string);
+    let free = lists.is_free(&canonical);
+    let typo_suggestion = lists
+        .typo
+        .suggest(domain, disposable.is_some(), |d| lists.is_free(d));
+    DomainFacts {
+        canonical,
+        disposable,
+        free,
+        typo_suggestion,
+    }
+}
+
+/// The verdict on a parsed address whose domain has `facts`.
+pub(super) fn verdict_at_domain(
+    parsed: &ParsedEmail,
+    facts: &DomainFacts,
+    lists: &EmailLists,
+) -> EmailVerdict {
     if parsed.is_ip_literal {
         return EmailVerdict {
             normalized: Some(format!("{}@{}", parsed.local.to_lowercase(), parsed.domain)),
             issues: Vec::new(),
         };
     }
-    let domain = lists
-        .aliases
-        .get(&parsed.domain)
-        .cloned()
-        .unwrap_or_else(|| parsed.domain.clone());
-    let local = normalize_local(&parsed.local, &domain, lists);
-
+    let domain = &facts.canonical;
+    let local = normalize_local(&parsed.local, domain, lists);
     let mut issues = Vec::new();
-    if let Some(entry) = lists.disposable_match(&domain) {
+    if let Some(entry) = &facts.disposable {
         issues.push(EmailIssue::Disposable {
-            domain: entry.to_string(),
+            domain: entry.clone(),
         });
     }
     if lists.is_role(&parsed.local) {
@@ -112,19 +156,15 @@ fn verify_parsed(parsed: ParsedEmail, lists: &EmailLists) -> EmailVerdict {
             local: parsed.local.to_lowercase(),
         });
     }
-    if lists.is_free(&domain) {
+    if facts.free {
         issues.push(EmailIssue::Free {
             domain: domain.clone(),
         });
     }
-    let listed = lists.disposable_match(&domain).is_some();
-    if let Some(suggestion) = lists
-        .typo
-        .suggest(&parsed.domain, listed, |d| lists.is_free(d))
-    {
+    if let Some(suggestion) = &facts.typo_suggestion {
         issues.push(EmailIssue::Typo {
             domain: parsed.domain.clone(),
-            suggestion,
+            suggestion: suggestion.clone(),
         });
     }
     EmailVerdict {
