@@ -1055,10 +1055,10 @@ fn dedup_without_known_ignores_crm_and_fill_blanks_adds_columns() {
     let company = column(&headers, &rows, "company_filled");
     let from = column(&headers, &rows, "dup_filled_from");
     let lead = column(&headers, &rows, "lead_id");
-    // Jane Doe (A2) survives without a company: her duplicate B2 has one. Robert Smith (A1)
+    // Jane Dole (A2) survives without a company: her duplicate B2 has one. Robert Smith (A1)
     // has his own.
     let a2 = lead.iter().position(|l| *l == "A2").expect("A2 accepted");
-    assert_eq!(company[a2], "Doe Consulting");
+    assert_eq!(company[a2], "Dole Consulting");
     assert_eq!(from[a2], "company: vendor_b:2");
     let a1 = lead.iter().position(|l| *l == "A1").expect("A1 accepted");
     assert_eq!(company[a1], "Acme Inc");

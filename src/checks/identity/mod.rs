@@ -10,7 +10,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use country::normalize_country;
-pub use names::{name_problem, same_in_every_field, NameLists, NameProblem};
+pub use names::{name_problem, same_in_every_field, split_placeholder, NameLists, NameProblem};
 pub use postal::{verify_postal, PostalProblem, PostalVerdict};
 
 use super::distinct::Distinct;
@@ -209,6 +209,18 @@ fn name_placeholder(
     let first = str_column(leads, "first_name")?;
     let last = str_column(leads, "last_name")?;
     let company = str_column(leads, "company")?;
+    if let (Some(first), Some(last)) = (first, last) {
+        let pairs = Distinct::new(first.iter().zip(last.iter()).map(|(f, l)| f.zip(l)));
+        let verdicts = pairs.map(|(first, last)| split_placeholder(first, last, &lists));
+        for (row, problem) in pairs.per_row(&verdicts).enumerate() {
+            if let (Some(Some(problem)), Some(list)) = (problem, problems.get_mut(row)) {
+                // "John" / "Doe": neither field is junk alone, so the finding names both.
+                if list.is_empty() {
+                    list.push(format!("first_name + last_name: {problem}"));
+                }
+            }
+        }
+    }
     if let (Some(first), Some(last), Some(company)) = (first, last, company) {
         let rows = first.iter().zip(last.iter()).zip(company.iter());
         for (row, ((first, last), company)) in rows.enumerate() {

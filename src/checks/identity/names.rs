@@ -237,6 +237,20 @@ fn is_repeated_chunk(word: &str) -> bool {
         })
 }
 
+/// A placeholder person split over the two name fields (`Mickey` / `Mouse`, `John` / `Doe`),
+/// each half a real name on its own; the pair is looked up in the whole-value list.
+pub fn split_placeholder(first: &str, last: &str, lists: &NameLists) -> Option<NameProblem> {
+    let first = whole_key(first);
+    let last = whole_key(last);
+    if first.is_empty() || last.is_empty() {
+        return None;
+    }
+    let key = format!("{first}{last}");
+    lists
+        .whole(&key)
+        .then(|| NameProblem::Placeholder(format!("{first} {last}")))
+}
+
 /// `first == last == company` (ignoring case and spacing), all three present: a form filled
 /// with one word everywhere.
 pub fn same_in_every_field(first: &str, last: &str, company: &str) -> bool {
@@ -367,19 +381,49 @@ mod tests {
     #[test]
     fn rules_extend_both_lists() {
         let rules = IdentityRules {
-            extra_placeholder_names: vec!["Max Mustermann".into(), "* Mustermann".into()],
+            extra_placeholder_names: vec!["Hans Wurst".into(), "* Wurst".into()],
             ..IdentityRules::default()
         };
         let lists = NameLists::new(&rules);
         assert_eq!(
-            name_problem("max  mustermann", &lists),
-            Some(NameProblem::Placeholder("maxmustermann".into()))
+            name_problem("hans  wurst", &lists),
+            Some(NameProblem::Placeholder("hanswurst".into()))
         );
         assert_eq!(
-            name_problem("Erika Mustermann", &lists),
-            Some(NameProblem::Placeholder("mustermann".into()))
+            name_problem("Erika Wurst", &lists),
+            Some(NameProblem::Placeholder("wurst".into()))
         );
-        assert_eq!(name_problem("Max Muster", &lists), None);
+        assert_eq!(name_problem("Hans Wurster", &lists), None);
+    }
+
+    #[test]
+    fn placeholder_people_split_over_first_and_last_name() {
+        let lists = NameLists::new(&IdentityRules::default());
+        for (first, last) in [
+            ("Mickey", "Mouse"),
+            ("JOHN", "doe"),
+            ("Jane", "Doe"),
+            ("Max", "Mustermann"),
+        ] {
+            assert_eq!(problem(first), None, "{first} alone is a real name");
+            assert!(
+                split_placeholder(first, last, &lists).is_some(),
+                "{first} {last}"
+            );
+        }
+        // Near misses: real people sharing one half of a placeholder.
+        for (first, last) in [
+            ("Mickey", "Rourke"),
+            ("John", "Doerr"),
+            ("Jane", ""),
+            ("", "Doe"),
+        ] {
+            assert_eq!(
+                split_placeholder(first, last, &lists),
+                None,
+                "{first} {last}"
+            );
+        }
     }
 
     #[test]
