@@ -106,8 +106,9 @@ struct Blocker<'a> {
     rules: &'a DedupRules,
     /// Rows that must not be paired with each other (known contacts).
     known: &'a [bool],
-    /// Alphabetical rank of each row's surname and first name, for sorted neighbourhood.
-    name_rank: Vec<(u32, u32)>,
+    /// Alphabetical rank of each row's surname and first name, then its content rank, for
+    /// sorted neighbourhood (a total order that does not depend on row order).
+    name_rank: Vec<(u32, u32, u32)>,
 }
 
 #[derive(Default)]
@@ -130,7 +131,7 @@ impl Blocker<'_> {
 
     fn neighbourhood(&self, pass: &BlockingPass, rows: &[u32], out: &mut Vec<u64>) {
         let mut sorted = rows.to_vec();
-        sorted.sort_unstable_by_key(|&r| (self.name_rank[r as usize], r));
+        sorted.sort_unstable_by_key(|&r| self.name_rank[r as usize]);
         let window = pass
             .neighbourhood_window
             .unwrap_or(self.rules.neighbourhood_window);
@@ -230,6 +231,7 @@ pub(super) fn candidate_pairs(
     rules: &DedupRules,
     known: &[bool],
     active: &[u32],
+    order: &[u32],
 ) -> (Vec<u64>, Vec<PassStats>) {
     let last_rank = ranks(&features.last.keys);
     let first_rank = ranks(&features.first.keys);
@@ -238,7 +240,8 @@ pub(super) fn candidate_pairs(
         .ids
         .iter()
         .zip(&features.first.ids)
-        .map(|(&l, &f)| (last_rank[l as usize], first_rank[f as usize]))
+        .zip(order)
+        .map(|((&l, &f), &o)| (last_rank[l as usize], first_rank[f as usize], o))
         .collect();
     let blocker = Blocker {
         features,
