@@ -358,6 +358,63 @@ fn a_giant_block_stays_linear() {
 }
 
 #[test]
+fn a_capped_block_counts_what_it_skipped() {
+    // 400 different people in one ZIP whose surnames start with S and first names with J:
+    // one postal_surname block that `refine` (first initial) cannot split. With a cap of 10
+    // rows it is compared by sorted neighbourhood (window 3), not as 79,800 pairs.
+    let n = 400usize;
+    let mut rng = testgen::Rng::new(3);
+    let mut rows: Vec<SynthRow> = (0..n)
+        .map(|i| SynthRow {
+            person: i as u32,
+            ..lead(
+                0,
+                &random_name(&mut rng, 'J'),
+                &random_name(&mut rng, 'S'),
+                "10001",
+                "",
+                "",
+            )
+        })
+        .collect();
+    // One true duplicate: the same name and ZIP, another row, no email or phone.
+    let copy = SynthRow {
+        person: 17,
+        ..rows[17].clone()
+    };
+    rows.push(copy);
+    let mut rules = rules();
+    rules.max_block_size = 10;
+    rules.neighbourhood_window = 3;
+    rules.blocking.retain(|p| p.name == "postal_surname");
+    let records_ = records(&rows, vec![source("a")]);
+    let outcome = deduplicate(&records_, &rules, ALL).expect("runs");
+    let pass = &outcome.stats.passes[0];
+    let m = (n + 1) as u64;
+    let window_pairs = 3 * (m - 3) + 2 + 1;
+    assert_eq!(pass.oversized_blocks, 1, "{pass:?}");
+    assert_eq!(pass.neighbourhood_rows, m);
+    assert_eq!(pass.pairs, window_pairs);
+    assert_eq!(pass.pairs_skipped, m * (m - 1) / 2 - window_pairs);
+    // The duplicate sits next to its original in name order: still found.
+    assert_eq!(checks_of(&outcome), [(400, "dup.fuzzy")]);
+
+    // Under the cap nothing is skipped.
+    rules.max_block_size = 1000;
+    let outcome = deduplicate(&records_, &rules, ALL).expect("runs");
+    let pass = &outcome.stats.passes[0];
+    assert_eq!((pass.oversized_blocks, pass.pairs_skipped), (0, 0));
+    assert_eq!(pass.pairs, m * (m - 1) / 2);
+}
+
+/// A random lowercase word after `initial`: different people, not near-spellings.
+fn random_name(rng: &mut testgen::Rng, initial: char) -> String {
+    std::iter::once(initial)
+        .chain((0..7).map(|_| (b'a' + rng.below(26) as u8) as char))
+        .collect()
+}
+
+#[test]
 fn same_output_on_one_or_two_threads() {
     let rows = Generator::new(11).rows(3000, 300, 100, 100, 3);
     let sources = vec![source("a"), source("b"), source("c")];
