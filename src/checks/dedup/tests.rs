@@ -206,6 +206,34 @@ fn near_misses_do_not_merge() {
 }
 
 #[test]
+fn a_name_typo_at_the_same_address_still_matches() {
+    let at_home = |first: &str, last: &str, email: &str| SynthRow {
+        address: "782 Franklin Avenue".into(),
+        ..lead(0, first, last, "33131", email, "")
+    };
+    let rows = [
+        at_home("Ruth", "Scott", "ruth.scott270@atlasgroup.com"),
+        at_home("Ruth", "Sfott", "rscott270@gmail.com"),
+        at_home("Emma", "Yang", "emma459@northwind.com"),
+        at_home("Emja", "Yang", "eyang459@outlook.com"),
+        // Relatives at that address: other given names, never merged.
+        at_home("Mark", "Scott", "mark@scott.net"),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a")]);
+    // Equally complete: the survivor is the first by content (`rscott…` before `ruth…`).
+    assert_eq!(checks_of(&outcome), [(0, "dup.fuzzy"), (3, "dup.fuzzy")]);
+    assert!(outcome
+        .findings
+        .iter()
+        .all(|f| f.detail.starts_with("name_typo_address ")));
+    // Elsewhere the typo is not enough.
+    let mut moved = rows[1].clone();
+    moved.postal_code = "33132".into();
+    let (_, outcome) = run(&[rows[0].clone(), moved], vec![source("a")]);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+}
+
+#[test]
 fn different_birth_dates_veto_a_name_match() {
     let mut a = lead(0, "Linda", "Park", "30301", "", "");
     let mut b = lead(1, "Linda", "Park", "30301", "", "");
