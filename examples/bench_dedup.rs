@@ -81,8 +81,13 @@ fn main() -> Result<(), String> {
     );
     for pass in &outcome.stats.passes {
         println!(
-            "  pass {:<15} blocks {:>8} oversized {:>5} neighbourhood rows {:>7} pairs {:>9}",
-            pass.name, pass.blocks, pass.oversized_blocks, pass.neighbourhood_rows, pass.pairs
+            "  pass {:<15} blocks {:>8} oversized {:>5} neighbourhood rows {:>7} pairs {:>9} skipped {:>9}",
+            pass.name,
+            pass.blocks,
+            pass.oversized_blocks,
+            pass.neighbourhood_rows,
+            pass.pairs,
+            pass.pairs_skipped
         );
     }
     Ok(())

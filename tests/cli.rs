@@ -1072,3 +1072,94 @@ fn summary_has_no_known(out: &std::path::Path) -> bool {
         .as_array()
         .is_some_and(|c| c.iter().all(|e| e["with"] != "known"))
 }
+
+#[test]
+fn dedup_says_when_a_block_was_capped() {
+    // 40 different people in one ZIP, surnames with S, first names with J: one block.
+    let dir = TempDir::new().expect("temp dir");
+    let input = dir.path().join("one_zip.csv");
+    let mut state = 7u64;
+    let mut word = |initial: char| -> String {
+        std::iter::once(initial)
+            .chain((0..7).map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (b'a' + ((state >> 33) % 26) as u8) as char
+            }))
+            .collect()
+    };
+    let mut text = String::from("lead_id,first_name,last_name,postal_code,email\n");
+    for i in 0..40 {
+        let (first, last) = (word('J'), word('S'));
+        text.push_str(&format!(
+            "L{i},{first},{last},10001,{}.{}@example.com\n",
+            first.to_lowercase(),
+            last.to_lowercase()
+        ));
+    }
+    fs::write(&input, text).expect("write input");
+    let input = input.display().to_string();
+    let capped_note = |summary: &serde_json::Value| {
+        summary["gate"]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == "dup.blocks_capped")
+            .cloned()
+    };
+
+    // Under the default cap (50 rows) the block is compared in full.
+    let (out_dir, _, stderr) = audit(&[&input]);
+    let summary = read_json(&out_dir.path().join("out/summary.json"));
+    assert_eq!(summary["dedup"]["blocks_capped"], 0, "{stderr}");
+    assert_eq!(summary["dedup"]["pairs_skipped"], 0);
+    assert!(capped_note(&summary).is_none());
+
+    let rules = dir.path().join("small_blocks.toml");
+    let default = fs::read_to_string(format!("{}/rules/default.toml", env!("CARGO_MANIFEST_DIR")))
+        .expect("default rules");
+    assert!(default.contains("\nmax_block_size = 50\n"));
+    fs::write(
+        &rules,
+        default.replace("\nmax_block_size = 50\n", "\nmax_block_size = 5\n"),
+    )
+    .expect("write rules");
+    let (out_dir, code, stderr) = audit(&[&input, "-r", &rules.display().to_string()]);
+    let out = out_dir.path().join("out");
+    let summary = read_json(&out.join("summary.json"));
+    assert!(
+        summary["dedup"]["blocks_capped"].as_u64() >= Some(1),
+        "{stderr}"
+    );
+    let skipped = summary["dedup"]["pairs_skipped"].as_u64().unwrap();
+    let passes = summary["dedup"]["blocking"]["passes"].as_array().unwrap();
+    let per_pass: Vec<u64> = passes
+        .iter()
+        .map(|p| p["pairs_skipped"].as_u64().unwrap())
+        .collect();
+    assert_eq!(skipped, per_pass.iter().sum::<u64>());
+    assert!(skipped > 0, "{per_pass:?}");
+    // A pass compares some pairs of the block: it cannot skip all 780.
+    assert!(per_pass.iter().all(|&p| p < 40 * 39 / 2), "{per_pass:?}");
+    let note = capped_note(&summary).expect("gate note");
+    assert_eq!(note["status"], "pass");
+    assert!(note["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("{skipped} pairs")));
+    // Informational: it neither warns nor fails the gate.
+    for list in ["failed", "warned"] {
+        assert!(
+            !summary["gate"][list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|id| id == "dup.blocks_capped"),
+            "exit {code}: {}",
+            summary["gate"]
+        );
+    }
+    let report = fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(report.contains("dup.blocks_capped"));
+}

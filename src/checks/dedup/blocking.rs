@@ -23,6 +23,10 @@ pub struct PassStats {
     pub neighbourhood_rows: u64,
     /// Pairs this pass proposed (before removing pairs other passes proposed too).
     pub pairs: u64,
+    /// Pairs of rows that shared an oversized block but were not compared in it (split
+    /// apart by `refine`, or outside the neighbourhood window). Another pass may still have
+    /// compared some of them.
+    pub pairs_skipped: u64,
 }
 
 fn combine(h: u64, v: u64) -> u64 {
@@ -106,8 +110,9 @@ struct Blocker<'a> {
     rules: &'a DedupRules,
     /// Rows that must not be paired with each other (known contacts).
     known: &'a [bool],
-    /// Alphabetical rank of each row's surname and first name, for sorted neighbourhood.
-    name_rank: Vec<(u32, u32)>,
+    /// Alphabetical rank of each row's surname and first name, then its content rank, for
+    /// sorted neighbourhood (a total order that does not depend on row order).
+    name_rank: Vec<(u32, u32, u32)>,
 }
 
 #[derive(Default)]
@@ -115,6 +120,7 @@ struct BlockOutput {
     pairs: Vec<u64>,
     oversized: u64,
     neighbourhood_rows: u64,
+    skipped: u64,
 }
 
 impl Blocker<'_> {
@@ -130,7 +136,7 @@ impl Blocker<'_> {
 
     fn neighbourhood(&self, pass: &BlockingPass, rows: &[u32], out: &mut Vec<u64>) {
         let mut sorted = rows.to_vec();
-        sorted.sort_unstable_by_key(|&r| (self.name_rank[r as usize], r));
+        sorted.sort_unstable_by_key(|&r| self.name_rank[r as usize]);
         let window = pass
             .neighbourhood_window
             .unwrap_or(self.rules.neighbourhood_window);
@@ -143,6 +149,14 @@ impl Blocker<'_> {
         }
     }
 
+    /// Pairs a block would have with every row compared to every other (known contacts are
+    /// never compared with each other).
+    fn possible_pairs(&self, rows: &[u32]) -> u64 {
+        let all = |n: u64| n * n.saturating_sub(1) / 2;
+        let known = rows.iter().filter(|&&r| self.known[r as usize]).count() as u64;
+        all(rows.len() as u64) - all(known)
+    }
+
     fn block(&self, pass: &BlockingPass, rows: &[u32], out: &mut BlockOutput) {
         let max = pass.max_block_size.unwrap_or(self.rules.max_block_size);
         if rows.len() <= max {
@@ -150,6 +164,21 @@ impl Blocker<'_> {
             return;
         }
         out.oversized += 1;
+        let before = out.pairs.len();
+        self.capped_block(pass, max, rows, out);
+        // Pieces of a refined block may overlap (a row with two initials): count each
+        // compared pair once.
+        let mut compared = out.pairs[before..].to_vec();
+        compared.sort_unstable();
+        compared.dedup();
+        out.skipped += self
+            .possible_pairs(rows)
+            .saturating_sub(compared.len() as u64);
+    }
+
+    /// A block over `max` rows: split by the pass's `refine` keys, and each piece still over
+    /// `max` (or the whole block, without `refine`) compared by sorted neighbourhood.
+    fn capped_block(&self, pass: &BlockingPass, max: usize, rows: &[u32], out: &mut BlockOutput) {
         if pass.refine.is_empty() {
             out.neighbourhood_rows += rows.len() as u64;
             self.neighbourhood(pass, rows, &mut out.pairs);
@@ -200,11 +229,13 @@ impl Blocker<'_> {
             oversized_blocks: 0,
             neighbourhood_rows: 0,
             pairs: 0,
+            pairs_skipped: 0,
         };
         let mut pairs = Vec::with_capacity(outputs.iter().map(|o| o.pairs.len()).sum());
         for out in outputs {
             stats.oversized_blocks += out.oversized;
             stats.neighbourhood_rows += out.neighbourhood_rows;
+            stats.pairs_skipped += out.skipped;
             pairs.extend(out.pairs);
         }
         stats.pairs = pairs.len() as u64;
@@ -230,6 +261,7 @@ pub(super) fn candidate_pairs(
     rules: &DedupRules,
     known: &[bool],
     active: &[u32],
+    order: &[u32],
 ) -> (Vec<u64>, Vec<PassStats>) {
     let last_rank = ranks(&features.last.keys);
     let first_rank = ranks(&features.first.keys);
@@ -238,7 +270,8 @@ pub(super) fn candidate_pairs(
         .ids
         .iter()
         .zip(&features.first.ids)
-        .map(|(&l, &f)| (last_rank[l as usize], first_rank[f as usize]))
+        .zip(order)
+        .map(|((&l, &f), &o)| (last_rank[l as usize], first_rank[f as usize], o))
         .collect();
     let blocker = Blocker {
         features,

@@ -118,75 +118,79 @@ impl UnionFind {
 }
 
 /// Rows of each side compared when a fuzzy match would join two clusters: all of them for
-/// the small clusters duplicates make, a bounded sample for huge ones (linear time).
+/// the small clusters duplicates make, a bounded sample for huge ones (linear time): the
+/// members first in content order, so the sample does not depend on row order.
 const CHECKED_MEMBERS: usize = 16;
 
 /// The fuzzy matches that may join clusters. Exact-key groups are joined first; then matches
-/// are taken strongest first, and one that would join two clusters is kept only if every
-/// row of one (up to `CHECKED_MEMBERS`) is `compatible` with every row of the other under
-/// the match's rule. So a row with blanks cannot bridge two people the rules tell apart
-/// (A at one address — B with no address — C at another). Deterministic: sequential, in
-/// a fixed order. Returns the kept matches sorted by rows.
+/// are taken strongest first (ties by the rows' content rank `order`), and one that would
+/// join two clusters is kept only if every row of one (up to `CHECKED_MEMBERS`) is
+/// `compatible` with every row of the other under the match's rule. So a row with blanks
+/// cannot bridge two people the rules tell apart (A at one address — B with no address — C
+/// at another). Deterministic and independent of row order: sequential, in an order set by
+/// scores and content. Returns the kept matches sorted by rows.
 pub(super) fn accept_matches(
     rows: usize,
     email: &Groups,
     phone: &Groups,
+    order: &[u32],
     mut edges: Vec<Edge>,
     compatible: impl Fn(u32, u32, u16) -> bool,
 ) -> Vec<Edge> {
     let mut uf = UnionFind::new(rows);
-    // Members of each cluster by root (empty for a single row: just the root).
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); rows];
-    let join = |uf: &mut UnionFind, members: &mut Vec<Vec<u32>>, a: u32, b: u32| {
+    // Up to CHECKED_MEMBERS members of each cluster by root, lowest content rank first
+    // (empty for a single row: just the root).
+    let mut sample: Vec<Vec<u32>> = vec![Vec::new(); rows];
+    let side = |sample: &[Vec<u32>], root: u32| -> Vec<u32> {
+        match sample[root as usize].as_slice() {
+            [] => vec![root],
+            rows => rows.to_vec(),
+        }
+    };
+    let join = |uf: &mut UnionFind, sample: &mut Vec<Vec<u32>>, a: u32, b: u32| {
         let (ra, rb) = (uf.find(a), uf.find(b));
         if ra == rb {
             return;
         }
-        let mut joined = std::mem::take(&mut members[ra as usize]);
-        if joined.is_empty() {
-            joined.push(ra);
-        }
-        let other = std::mem::take(&mut members[rb as usize]);
-        if other.is_empty() {
-            joined.push(rb);
-        } else {
-            joined.extend(other);
-        }
+        let mut joined = side(sample, ra);
+        joined.extend(side(sample, rb));
+        joined.sort_unstable_by_key(|&r| order[r as usize]);
+        joined.truncate(CHECKED_MEMBERS);
+        sample[ra as usize] = Vec::new();
+        sample[rb as usize] = Vec::new();
         uf.union(ra, rb);
         let root = uf.find(ra) as usize;
-        members[root] = joined;
+        sample[root] = joined;
     };
     for groups in [email, phone] {
         for group in groups.all() {
             for pair in group.windows(2) {
-                join(&mut uf, &mut members, pair[0], pair[1]);
+                join(&mut uf, &mut sample, pair[0], pair[1]);
             }
         }
     }
+    let ranks = |e: &Edge| {
+        let (x, y) = (order[e.a as usize], order[e.b as usize]);
+        (x.min(y), x.max(y))
+    };
     edges.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
+            .then_with(|| ranks(x).cmp(&ranks(y)))
+            .then(x.rule.cmp(&y.rule))
     });
     let mut kept = Vec::with_capacity(edges.len());
     for edge in edges {
         let (ra, rb) = (uf.find(edge.a), uf.find(edge.b));
         if ra != rb {
-            let side = |root: u32| -> Vec<u32> {
-                match members[root as usize].as_slice() {
-                    [] => vec![root],
-                    rows => rows.iter().take(CHECKED_MEMBERS).copied().collect(),
-                }
-            };
-            let (left, right) = (side(ra), side(rb));
+            let (left, right) = (side(&sample, ra), side(&sample, rb));
             let fits = left
                 .iter()
                 .all(|&x| right.iter().all(|&y| compatible(x, y, edge.rule)));
             if !fits {
                 continue;
             }
-            join(&mut uf, &mut members, edge.a, edge.b);
+            join(&mut uf, &mut sample, edge.a, edge.b);
         }
         kept.push(edge);
     }
@@ -215,6 +219,8 @@ pub(super) struct Resolver<'a> {
     rules: &'a DedupRules,
     email: &'a Groups,
     phone: &'a Groups,
+    /// Content rank per row (`Records::content_rank`): every tie is broken by it.
+    order: &'a [u32],
     /// Fuzzy neighbours per row (CSR): `neighbours[offsets[r]..offsets[r + 1]]`.
     offsets: Vec<u32>,
     neighbours: Vec<(u32, u16, f32)>,
@@ -226,6 +232,7 @@ impl<'a> Resolver<'a> {
         rules: &'a DedupRules,
         email: &'a Groups,
         phone: &'a Groups,
+        order: &'a [u32],
         edges: &[Edge],
     ) -> Resolver<'a> {
         let n = records.len();
@@ -246,8 +253,8 @@ impl<'a> Resolver<'a> {
                 fill[from as usize] += 1;
             }
         }
-        // Each row's neighbours sorted by score descending (then row): the tree prefers the
-        // strongest match.
+        // Each row's neighbours sorted by score descending (then content rank): the tree
+        // prefers the strongest match.
         let mut slices: Vec<&mut [(u32, u16, f32)]> = Vec::with_capacity(n);
         let mut rest: &mut [(u32, u16, f32)] = &mut neighbours;
         for i in 0..n {
@@ -256,13 +263,18 @@ impl<'a> Resolver<'a> {
             rest = tail;
         }
         slices.par_iter_mut().for_each(|s| {
-            s.sort_unstable_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)))
+            s.sort_unstable_by(|x, y| {
+                y.2.total_cmp(&x.2)
+                    .then(order[x.0 as usize].cmp(&order[y.0 as usize]))
+                    .then(x.1.cmp(&y.1))
+            })
         });
         Resolver {
             records,
             rules,
             email,
             phone,
+            order,
             offsets,
             neighbours,
         }
@@ -304,7 +316,9 @@ impl<'a> Resolver<'a> {
         clusters
     }
 
-    /// Survivorship order: the rules' criteria, then source order, then row.
+    /// Survivorship order: the rules' criteria, then source order (earlier on the command
+    /// line), then content (`Records::content_rank`, which ends with the row only for rows
+    /// equal in every compared field).
     fn rank(&self, a: u32, b: u32) -> Ordering {
         let r = self.records;
         let (a, b) = (a as usize, b as usize);
@@ -325,19 +339,25 @@ impl<'a> Resolver<'a> {
         }
         order
             .then(r.source[a].cmp(&r.source[b]))
-            .then(r.row[a].cmp(&r.row[b]))
-            .then(a.cmp(&b))
+            .then(self.order[a].cmp(&self.order[b]))
     }
 
     /// Breadth-first tree over a cluster from `roots`: email group first, then phone group,
-    /// then fuzzy neighbours by score. Returns each reached row's link, by member position.
+    /// then fuzzy neighbours by score; roots and group members in content order, so the
+    /// tree does not depend on row order. Returns each reached row's link, by member
+    /// position.
     fn tree(&self, members: &[u32], roots: &[u32]) -> Vec<Option<Link>> {
+        let by_content = |rows: &[u32]| {
+            let mut rows = rows.to_vec();
+            rows.sort_unstable_by_key(|&r| self.order[r as usize]);
+            rows
+        };
         let position = |row: u32| members.binary_search(&row).ok();
         let mut links: Vec<Option<Link>> = vec![None; members.len()];
         let mut reached = vec![false; members.len()];
         let mut expanded: HashSet<(u8, u32)> = HashSet::new();
         let mut queue = VecDeque::new();
-        for &root in roots {
+        for root in by_content(roots) {
             if let Some(p) = position(root) {
                 reached[p] = true;
                 queue.push_back((root, root));
@@ -362,7 +382,7 @@ impl<'a> Resolver<'a> {
                 if let Some(group) = groups.group(row) {
                     // A group is expanded once: a phone shared by thousands stays linear.
                     if expanded.insert((kind, group)) {
-                        for &next in groups.members(group) {
+                        for next in by_content(groups.members(group)) {
                             visit(next, via, &mut queue);
                         }
                     }

@@ -11,8 +11,11 @@
 //!    `dup.known`;
 //! 5. overlap between the sources and with the known contacts (`overlap`).
 //!
-//! Output is deterministic: pairs and edges are sorted, ties broken by row, whatever the
-//! thread scheduling.
+//! Output is deterministic: pairs and edges are sorted, whatever the thread scheduling; and
+//! it does not depend on row order: every tie (survivor, which match joins clusters first,
+//! which link a finding names) is broken by a content rank of the rows
+//! (`Records::content_rank`), with the row only as the last resort among rows equal in every
+//! compared field.
 
 mod blocking;
 mod cluster;
@@ -135,12 +138,13 @@ pub fn deduplicate(
         .filter(|&i| checks.known || !known[i as usize])
         .collect();
 
+    let order = records.content_rank();
     let (pairs, passes) = if checks.fuzzy {
-        blocking::candidate_pairs(&features, rules, &known, &active)
+        blocking::candidate_pairs(&features, rules, &known, &active, &order)
     } else {
         (Vec::new(), Vec::new())
     };
-    let scorer = Scorer::new(&features, rules);
+    let scorer = Scorer::new(&features, rules, &order);
     let same_email = |a: u32, b: u32| {
         let ids = &features.email.ids;
         checks.email && ids[a as usize] != 0 && ids[a as usize] == ids[b as usize]
@@ -173,10 +177,15 @@ pub fn deduplicate(
     };
     let email = group(checks.email, &features.email.ids, features.email.keys.len());
     let phone = group(checks.phone, &features.phone.ids, features.phone.keys.len());
-    let edges = cluster::accept_matches(records.len(), &email, &phone, matches, |a, b, rule| {
-        scorer.compatible(a, b, rule)
-    });
-    let resolver = Resolver::new(records, rules, &email, &phone, &edges);
+    let edges = cluster::accept_matches(
+        records.len(),
+        &email,
+        &phone,
+        &order,
+        matches,
+        |a, b, rule| scorer.compatible(a, b, rule),
+    );
+    let resolver = Resolver::new(records, rules, &email, &phone, &order, &edges);
     let resolved: Vec<(Cluster, Vec<Finding>)> = resolver
         .clusters(&active)
         .par_iter()

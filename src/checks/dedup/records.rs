@@ -153,6 +153,65 @@ impl Records {
         self.sources[self.source[index] as usize].known
     }
 
+    /// Each row's place in an order that depends only on what the rows hold, never on where
+    /// they are: the normalised email, phone, surname, first name, company, postal code,
+    /// address and date of birth (each compared as text, blank first), then completeness and
+    /// `captured_at`; only rows equal in all of these fall back to source order and row.
+    /// Every tie the engine breaks (survivor, which match is taken first, which path a
+    /// finding names) is broken by this rank, so shuffling the input rows changes nothing
+    /// but row numbers.
+    pub(super) fn content_rank(&self) -> Vec<u32> {
+        use rayon::prelude::*;
+        let columns = [
+            &self.email,
+            &self.phone,
+            &self.last_name,
+            &self.first_name,
+            &self.company,
+            &self.postal_code,
+            &self.address,
+            &self.date_of_birth,
+        ];
+        // Alphabetical rank of every distinct value, per column (id 0, blank, ranks first).
+        let value_ranks: Vec<Vec<u32>> = columns
+            .par_iter()
+            .map(|column| {
+                let values = column.values();
+                let mut order: Vec<u32> = (0..values.len() as u32).collect();
+                // `values()[0]` is the blank "", which sorts first.
+                order.sort_unstable_by(|&a, &b| values[a as usize].cmp(&values[b as usize]));
+                let mut rank = vec![0u32; values.len()];
+                for (position, &id) in order.iter().enumerate() {
+                    rank[id as usize] = position as u32;
+                }
+                rank
+            })
+            .collect();
+        let key = |row: usize| -> [u32; 8] {
+            let mut key = [0u32; 8];
+            for ((k, column), ranks) in key.iter_mut().zip(&columns).zip(&value_ranks) {
+                *k = ranks[column.ids()[row] as usize];
+            }
+            key
+        };
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            key(a)
+                .cmp(&key(b))
+                .then(self.completeness[a].cmp(&self.completeness[b]))
+                .then(self.captured_at[a].cmp(&self.captured_at[b]))
+                .then(self.source[a].cmp(&self.source[b]))
+                .then(self.row[a].cmp(&self.row[b]))
+                .then(a.cmp(&b))
+        });
+        let mut rank = vec![0u32; self.len()];
+        for (position, &row) in order.iter().enumerate() {
+            rank[row as usize] = position as u32;
+        }
+        rank
+    }
+
     /// Checks that every column has one entry per row and every source index exists.
     pub(super) fn validate(&self) -> Result<(), String> {
         let n = self.len();

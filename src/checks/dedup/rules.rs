@@ -151,7 +151,8 @@ pub struct NameRules {
 }
 
 /// A survivorship criterion; criteria apply in order, then the earlier source (command-line
-/// order), then the earlier row.
+/// order), then a fixed order of the rows' contents (so not the row order), and the earlier
+/// row only among rows equal in every compared field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Criterion {

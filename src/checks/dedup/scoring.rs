@@ -77,6 +77,9 @@ pub(super) struct Verdict {
 
 pub(super) struct Scorer<'a> {
     features: &'a Features,
+    /// Content rank per row (`Records::content_rank`): a pair is always compared the same
+    /// way round, so an asymmetric similarity cannot depend on row order.
+    order: &'a [u32],
     /// Every compared field's id per row, row by row: scoring jumps between rows at random,
     /// and one row's ids in one cache line beat nine column lookups.
     row_ids: Vec<[u32; FIELDS]>,
@@ -87,7 +90,7 @@ pub(super) struct Scorer<'a> {
 }
 
 impl<'a> Scorer<'a> {
-    pub fn new(features: &'a Features, rules: &'a DedupRules) -> Scorer<'a> {
+    pub fn new(features: &'a Features, rules: &'a DedupRules, order: &'a [u32]) -> Scorer<'a> {
         let conditions = |rule: &MatchRule| {
             let require = rule.require.iter().map(|(field, min)| Condition {
                 field,
@@ -120,6 +123,7 @@ impl<'a> Scorer<'a> {
             .collect();
         Scorer {
             features,
+            order,
             row_ids,
             names: &rules.names,
             veto: rules.veto.iter().collect(),
@@ -201,6 +205,15 @@ impl<'a> Scorer<'a> {
         Some(*cached)
     }
 
+    /// The pair with the lower content rank first.
+    fn canonical(&self, a: u32, b: u32) -> (u32, u32) {
+        if self.order[a as usize] <= self.order[b as usize] {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    }
+
     /// True when a field both rows have is less similar than its threshold.
     fn refused(&self, pair: &mut Pair, refuse: &[(Field, f64)]) -> bool {
         refuse
@@ -211,6 +224,7 @@ impl<'a> Scorer<'a> {
     /// Whether rows `a` and `b` may sit in one cluster joined by `rule`: none of the rule's
     /// `refuse` conditions and no veto holds between them.
     pub fn compatible(&self, a: u32, b: u32, rule: u16) -> bool {
+        let (a, b) = self.canonical(a, b);
         let mut pair = Pair {
             a: self.row_ids[a as usize],
             b: self.row_ids[b as usize],
@@ -230,6 +244,7 @@ impl<'a> Scorer<'a> {
     /// The first rule the pair satisfies, unless a veto refuses the pair. Vetoes are only
     /// checked once some rule's requirements hold: most pairs fail on names first.
     pub fn evaluate(&self, a: u32, b: u32) -> Option<Verdict> {
+        let (a, b) = self.canonical(a, b);
         let mut pair = Pair {
             a: self.row_ids[a as usize],
             b: self.row_ids[b as usize],

@@ -23,6 +23,7 @@ use crate::checks::{
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
 use crate::rules::{Rules, CANONICAL_FIELDS};
+use crate::summary::{GateNote, Status};
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -91,8 +92,11 @@ impl Stage for DedupStage {
             .map_err(|e| Error::internal_chain("overlap summary", &e))?;
         let stats = serde_json::to_value(&outcome.stats)
             .map_err(|e| Error::internal_chain("dedup summary", &e))?;
+        let capped = Capped::of(&outcome);
         let dedup_summary = json!({
             "clusters": outcome.clusters.len(),
+            "blocks_capped": capped.blocks,
+            "pairs_skipped": capped.pairs_skipped,
             "blocking": stats,
         });
         Ok(StageOutput {
@@ -107,7 +111,42 @@ impl Stage for DedupStage {
                 ("overlap".to_string(), overlap),
                 ("dedup".to_string(), dedup_summary),
             ],
-            ..StageOutput::default()
+            gate_notes: capped.note().into_iter().collect(),
+        })
+    }
+}
+
+/// Blocks over their pass's `max_block_size`, over all passes.
+struct Capped {
+    blocks: u64,
+    /// Rows compared by sorted neighbourhood only.
+    neighbourhood_rows: u64,
+    pairs_skipped: u64,
+}
+
+impl Capped {
+    fn of(outcome: &Outcome) -> Capped {
+        let passes = &outcome.stats.passes;
+        Capped {
+            blocks: passes.iter().map(|p| p.oversized_blocks).sum(),
+            neighbourhood_rows: passes.iter().map(|p| p.neighbourhood_rows).sum(),
+            pairs_skipped: passes.iter().map(|p| p.pairs_skipped).sum(),
+        }
+    }
+
+    /// An informational gate note (it does not change the gate) when blocking left pairs
+    /// of a block uncompared: duplicates among very common keys may be missed.
+    fn note(&self) -> Option<GateNote> {
+        (self.pairs_skipped > 0).then(|| GateNote {
+            id: "dup.blocks_capped".into(),
+            status: Status::Pass,
+            message: format!(
+                "duplicate search: {} blocks capped at their maximum size (split by finer keys \
+                 or compared by sorted neighbourhood, {} rows), {} pairs in them not compared \
+                 there; other blocking passes may still compare some, but duplicates among \
+                 very common keys may be missed (see summary.json dedup.blocking)",
+                self.blocks, self.neighbourhood_rows, self.pairs_skipped
+            ),
         })
     }
 }
@@ -460,8 +499,7 @@ fn report_data(outcome: &Outcome, with_known: bool) -> serde_json::Value {
         })
         .collect();
     let stats = &outcome.stats;
-    let oversized: u64 = stats.passes.iter().map(|p| p.oversized_blocks).sum();
-    let neighbourhood: u64 = stats.passes.iter().map(|p| p.neighbourhood_rows).sum();
+    let capped = Capped::of(outcome);
     json!({
         "columns": columns,
         "rows": rows,
@@ -469,8 +507,9 @@ fn report_data(outcome: &Outcome, with_known: bool) -> serde_json::Value {
         "candidate_pairs": stats.candidate_pairs,
         "pairs_per_row": format!("{:.2}", stats.pairs_per_row),
         "fuzzy_matches": stats.fuzzy_matches,
-        "oversized_blocks": oversized,
-        "neighbourhood_rows": neighbourhood,
+        "oversized_blocks": capped.blocks,
+        "neighbourhood_rows": capped.neighbourhood_rows,
+        "pairs_skipped": capped.pairs_skipped,
     })
 }
 

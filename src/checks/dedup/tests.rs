@@ -206,6 +206,34 @@ fn near_misses_do_not_merge() {
 }
 
 #[test]
+fn a_name_typo_at_the_same_address_still_matches() {
+    let at_home = |first: &str, last: &str, email: &str| SynthRow {
+        address: "782 Franklin Avenue".into(),
+        ..lead(0, first, last, "33131", email, "")
+    };
+    let rows = [
+        at_home("Ruth", "Scott", "ruth.scott270@atlasgroup.com"),
+        at_home("Ruth", "Sfott", "rscott270@gmail.com"),
+        at_home("Emma", "Yang", "emma459@northwind.com"),
+        at_home("Emja", "Yang", "eyang459@outlook.com"),
+        // Relatives at that address: other given names, never merged.
+        at_home("Mark", "Scott", "mark@scott.net"),
+    ];
+    let (_, outcome) = run(&rows, vec![source("a")]);
+    // Equally complete: the survivor is the first by content (`rscott…` before `ruth…`).
+    assert_eq!(checks_of(&outcome), [(0, "dup.fuzzy"), (3, "dup.fuzzy")]);
+    assert!(outcome
+        .findings
+        .iter()
+        .all(|f| f.detail.starts_with("name_typo_address ")));
+    // Elsewhere the typo is not enough.
+    let mut moved = rows[1].clone();
+    moved.postal_code = "33132".into();
+    let (_, outcome) = run(&[rows[0].clone(), moved], vec![source("a")]);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+}
+
+#[test]
 fn different_birth_dates_veto_a_name_match() {
     let mut a = lead(0, "Linda", "Park", "30301", "", "");
     let mut b = lead(1, "Linda", "Park", "30301", "", "");
@@ -358,6 +386,63 @@ fn a_giant_block_stays_linear() {
 }
 
 #[test]
+fn a_capped_block_counts_what_it_skipped() {
+    // 400 different people in one ZIP whose surnames start with S and first names with J:
+    // one postal_surname block that `refine` (first initial) cannot split. With a cap of 10
+    // rows it is compared by sorted neighbourhood (window 3), not as 79,800 pairs.
+    let n = 400usize;
+    let mut rng = testgen::Rng::new(3);
+    let mut rows: Vec<SynthRow> = (0..n)
+        .map(|i| SynthRow {
+            person: i as u32,
+            ..lead(
+                0,
+                &random_name(&mut rng, 'J'),
+                &random_name(&mut rng, 'S'),
+                "10001",
+                "",
+                "",
+            )
+        })
+        .collect();
+    // One true duplicate: the same name and ZIP, another row, no email or phone.
+    let copy = SynthRow {
+        person: 17,
+        ..rows[17].clone()
+    };
+    rows.push(copy);
+    let mut rules = rules();
+    rules.max_block_size = 10;
+    rules.neighbourhood_window = 3;
+    rules.blocking.retain(|p| p.name == "postal_surname");
+    let records_ = records(&rows, vec![source("a")]);
+    let outcome = deduplicate(&records_, &rules, ALL).expect("runs");
+    let pass = &outcome.stats.passes[0];
+    let m = (n + 1) as u64;
+    let window_pairs = 3 * (m - 3) + 2 + 1;
+    assert_eq!(pass.oversized_blocks, 1, "{pass:?}");
+    assert_eq!(pass.neighbourhood_rows, m);
+    assert_eq!(pass.pairs, window_pairs);
+    assert_eq!(pass.pairs_skipped, m * (m - 1) / 2 - window_pairs);
+    // The duplicate sits next to its original in name order: still found.
+    assert_eq!(checks_of(&outcome), [(400, "dup.fuzzy")]);
+
+    // Under the cap nothing is skipped.
+    rules.max_block_size = 1000;
+    let outcome = deduplicate(&records_, &rules, ALL).expect("runs");
+    let pass = &outcome.stats.passes[0];
+    assert_eq!((pass.oversized_blocks, pass.pairs_skipped), (0, 0));
+    assert_eq!(pass.pairs, m * (m - 1) / 2);
+}
+
+/// A random lowercase word after `initial`: different people, not near-spellings.
+fn random_name(rng: &mut testgen::Rng, initial: char) -> String {
+    std::iter::once(initial)
+        .chain((0..7).map(|_| (b'a' + rng.below(26) as u8) as char))
+        .collect()
+}
+
+#[test]
 fn same_output_on_one_or_two_threads() {
     let rows = Generator::new(11).rows(3000, 300, 100, 100, 3);
     let sources = vec![source("a"), source("b"), source("c")];
@@ -374,6 +459,109 @@ fn same_output_on_one_or_two_threads() {
     assert_eq!(one.clusters, two.clusters);
     assert_eq!(one.overlap, two.overlap);
     assert!(!one.findings.is_empty());
+}
+
+/// Findings and survivors with every row named by its content, not its position: the same
+/// for any order of the same rows.
+fn by_content(rows: &[SynthRow], records: &Records, outcome: &Outcome) -> Vec<String> {
+    let content = |i: u32| {
+        let r = &rows[i as usize];
+        format!(
+            "[{} {} {} {} {} {} {} {} {} {}]",
+            r.source,
+            r.first_name,
+            r.last_name,
+            r.company,
+            r.postal_code,
+            r.address,
+            r.email,
+            r.phone,
+            r.date_of_birth,
+            r.captured_at
+        )
+    };
+    let references: std::collections::HashMap<String, u32> = (0..rows.len() as u32)
+        .map(|i| (records.reference(i), i))
+        .collect();
+    let name_rows = |detail: &str| -> String {
+        detail
+            .split(' ')
+            .map(|word| {
+                let (word, tail) = match word.strip_suffix(';') {
+                    Some(w) => (w, ";"),
+                    None => (word, ""),
+                };
+                match references.get(word) {
+                    Some(&i) => format!("{}{tail}", content(i)),
+                    None => format!("{word}{tail}"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                content(f.row),
+                f.check.id(),
+                name_rows(&f.detail)
+            )
+        })
+        .collect();
+    out.extend(outcome.clusters.iter().map(|c| {
+        let mut members: Vec<String> = c.members.iter().map(|&m| content(m)).collect();
+        members.sort();
+        format!(
+            "cluster {} survivor {}",
+            members.join(" "),
+            c.survivor.map_or("-".to_string(), content)
+        )
+    }));
+    out.sort();
+    out
+}
+
+#[test]
+fn shuffled_rows_change_nothing_but_row_numbers() {
+    // Equal capture times and one source: survivorship ties everywhere, so every tie must
+    // be broken by content, not by position.
+    let mut rows = Generator::new(5).rows(2000, 600, 150, 150, 1);
+    for r in &mut rows {
+        r.captured_at = 0;
+    }
+    // Rows equal in every field, and exact copies differing in completeness only.
+    let copy = rows[0].clone();
+    rows.push(copy.clone());
+    rows.push(SynthRow {
+        company: String::new(),
+        ..copy
+    });
+    let (records_a, outcome_a) = run(&rows, vec![source("a")]);
+    assert!(
+        outcome_a.findings.len() > 300,
+        "{}",
+        outcome_a.findings.len()
+    );
+    let expected = by_content(&rows, &records_a, &outcome_a);
+    let mut rng = testgen::Rng::new(99);
+    for round in 0..3 {
+        let mut shuffled = rows.clone();
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i + 1));
+        }
+        let (records_b, outcome_b) = run(&shuffled, vec![source("a")]);
+        let got = by_content(&shuffled, &records_b, &outcome_b);
+        let first_difference = expected.iter().zip(&got).find(|(x, y)| x != y);
+        assert!(
+            expected == got,
+            "round {round}: {} vs {} entries, first difference {first_difference:?}",
+            expected.len(),
+            got.len()
+        );
+    }
 }
 
 #[test]
