@@ -187,26 +187,28 @@ impl Records {
                 rank
             })
             .collect();
-        let key = |row: usize| -> [u32; 8] {
-            let mut key = [0u32; 8];
-            for ((k, column), ranks) in key.iter_mut().zip(&columns).zip(&value_ranks) {
-                *k = ranks[column.ids()[row] as usize];
-            }
-            key
-        };
-        let mut order: Vec<u32> = (0..self.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            key(a)
-                .cmp(&key(b))
-                .then(self.completeness[a].cmp(&self.completeness[b]))
-                .then(self.captured_at[a].cmp(&self.captured_at[b]))
-                .then(self.source[a].cmp(&self.source[b]))
-                .then(self.row[a].cmp(&self.row[b]))
-                .then(a.cmp(&b))
-        });
+        // The whole sort key per row, built once: a comparator that looked it up would
+        // redo 16 indirect loads per comparison (the sort was 11% of a 1M-row audit).
+        let mut keyed: Vec<([u32; 8], u16, Option<i64>, u16, u32, u32)> = (0..self.len())
+            .into_par_iter()
+            .map(|row| {
+                let mut key = [0u32; 8];
+                for ((k, column), ranks) in key.iter_mut().zip(&columns).zip(&value_ranks) {
+                    *k = ranks[column.ids()[row] as usize];
+                }
+                (
+                    key,
+                    self.completeness[row],
+                    self.captured_at[row],
+                    self.source[row],
+                    self.row[row],
+                    row as u32,
+                )
+            })
+            .collect();
+        keyed.par_sort_unstable();
         let mut rank = vec![0u32; self.len()];
-        for (position, &row) in order.iter().enumerate() {
+        for (position, &(.., row)) in keyed.iter().enumerate() {
             rank[row as usize] = position as u32;
         }
         rank
