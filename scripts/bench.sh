@@ -39,7 +39,7 @@ cargo build --release --locked --bin leadaudit --example synth >&2
 leadaudit="$target/release/leadaudit"
 synth="$target/release/examples/synth"
 
-printf '%-10s %10s %12s %12s %5s\n' rows wall_s peak_rss_mb rows_per_s exit
+printf '%-10s %10s %10s %12s %12s %5s\n' rows wall_s cpu_s peak_rss_mb rows_per_s exit
 for rows in "${sizes[@]}"; do
     data="$bench_dir/synth-$rows-seed$seed"
     if [ ! -s "$data/truth.csv" ]; then
@@ -68,8 +68,10 @@ for rows in "${sizes[@]}"; do
         for (i = 1; i <= n; i++) s = s * 60 + t[i]
         print s }' "$timing")
     rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
-    awk -v r="$rows" -v w="$wall" -v k="$rss_kb" -v c="$code" 'BEGIN {
-        printf "%-10d %10.2f %12.0f %12.0f %5d\n", r, w, k / 1024, (w > 0 ? r / w : 0), c }'
+    # CPU seconds (user + system): steadier than wall time on a shared machine.
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$timing")
+    awk -v r="$rows" -v w="$wall" -v u="$cpu" -v k="$rss_kb" -v c="$code" 'BEGIN {
+        printf "%-10d %10.2f %10.2f %12.0f %12.0f %5d\n", r, w, u, k / 1024, (w > 0 ? r / w : 0), c }'
 done
 for rows in "${sizes[@]}"; do
     echo
