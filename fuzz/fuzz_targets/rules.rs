@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(text) => Rules::parse(text, "fuzz.toml"),
         Err(_) => {
             let path = fuzz_support::write_scratch("rules.toml", data);
-            Rules::load(Some(&path)).map(|loaded| loaded.rules)
+            Rules::load(Some(path.as_path())).map(|loaded| loaded.rules)
         }
     };
     match parsed {
