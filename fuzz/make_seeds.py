@@ -2,7 +2,8 @@
 """Regenerates the committed seed corpora in fuzz/corpus/<target>/ from the repository's
 fixtures, rule packs and a few hand-written values. Run from anywhere:
 `python3 fuzz/make_seeds.py` (needs pyarrow for the Parquet seeds). Seeds are named
-`seed-*`; libFuzzer's own additions (hash names) are not committed."""
+`seed-*`; `seed-regress-*` are inputs that found bugs (added by hand, kept here).
+libFuzzer's own additions (hash names) are not committed."""
 
 import csv
 import io
@@ -33,7 +34,8 @@ def main():
     if CORPUS.exists():
         for d in CORPUS.iterdir():
             for f in d.glob("seed-*"):
-                f.unlink()
+                if not f.name.startswith("seed-regress-"):  # inputs fuzzing found: kept
+                    f.unlink()
     hostile = REPO / "fixtures/hostile"
 
     # --- CSV / TSV
