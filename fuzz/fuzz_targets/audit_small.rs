@@ -81,7 +81,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(summary) = run(&options) else {
         return;
     };
-    let rows = summary.rows.as_ref().expect("audit summaries have row counts");
+    let rows = summary
+        .rows
+        .as_ref()
+        .expect("audit summaries have row counts");
     assert_eq!(rows.input, rows.accepted + rows.rejected, "{rows:?}");
     let read: usize = summary
         .inputs
@@ -90,6 +93,14 @@ fuzz_target!(|data: &[u8]| {
         .map(|i| i.info.rows)
         .sum();
     assert_eq!(rows.input, read, "{rows:?}");
-    assert_eq!(csv_records(&out.join("clean.csv")), rows.accepted, "clean.csv");
-    assert_eq!(csv_records(&out.join("rejected.csv")), rows.rejected, "rejected.csv");
+    assert_eq!(
+        csv_records(&out.join("clean.csv")),
+        rows.accepted,
+        "clean.csv"
+    );
+    assert_eq!(
+        csv_records(&out.join("rejected.csv")),
+        rows.rejected,
+        "rejected.csv"
+    );
 });

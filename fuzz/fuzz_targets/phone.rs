@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     if let Some(problem) = &verdict.invalid {
         let _ = problem.to_string();
     }
-    assert_eq!(verdict.invalid.is_none(), verdict.e164.is_some(), "{text:?}: {verdict:?}");
+    assert_eq!(
+        verdict.invalid.is_none(),
+        verdict.e164.is_some(),
+        "{text:?}: {verdict:?}"
+    );
     if let Some(e164) = &verdict.e164 {
         let digits = e164.strip_prefix('+').unwrap_or("");
         assert!(
@@ -27,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
         );
         for other in [region, "", "US", "DE"] {
             let again = verify_phone(e164, other);
-            assert_eq!(again.e164.as_deref(), Some(e164.as_str()), "{text:?}: {again:?}");
+            assert_eq!(
+                again.e164.as_deref(),
+                Some(e164.as_str()),
+                "{text:?}: {again:?}"
+            );
         }
     }
 });

@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
         // What the audit does first with accepted rules.
         Ok(rules) => {
             let _ = HeaderMap::from_rules(&rules);
-            let _ = rules.enabled_checks(leadaudit::audit::AUDIT_FAMILIES).count();
+            let _ = rules
+                .enabled_checks(leadaudit::audit::AUDIT_FAMILIES)
+                .count();
         }
         Err(e) => {
             // The message users see must render.

@@ -41,7 +41,10 @@ pub fn ingest(ext: &str, bytes: &[u8]) {
         path: write_scratch(&format!("input.{ext}"), bytes),
     };
     if let Ok(table) = read_table(&spec, headers, ContactColumns::Optional) {
-        assert!(table.info.rows > 0, "a table without data rows was accepted");
+        assert!(
+            table.info.rows > 0,
+            "a table without data rows was accepted"
+        );
         assert_eq!(table.frame.height(), table.info.rows);
         for column in table.frame.columns() {
             assert!(column.str().is_ok(), "column {} is not text", column.name());
