@@ -250,7 +250,7 @@ fn closing_quote(text: &str) -> Option<usize> {
     None
 }
 
-fn check_local(local: &str) -> Result<(), SyntaxProblem> {
+pub(super) fn check_local(local: &str) -> Result<(), SyntaxProblem> {
     if local.is_empty() {
         return Err(SyntaxProblem::LocalEmpty);
     }

@@ -174,18 +174,25 @@ pub(super) fn verdict_at_domain(
 }
 
 fn normalize_local(local: &str, domain: &str, lists: &EmailLists) -> String {
-    let mut local = local.to_lowercase();
+    let lower = local.to_lowercase();
+    let drop_dots = |text: &str| {
+        if lists.dot_insensitive.contains(domain) {
+            text.replace('.', "")
+        } else {
+            text.to_string()
+        }
+    };
     if lists.plus_tag.contains(domain) {
-        if let Some((head, _)) = local.split_once('+') {
-            if !head.is_empty() {
-                local = head.to_string();
+        if let Some((head, _)) = lower.split_once('+') {
+            // Dropping the tag of `a.+tag` (or `+tag`) would leave no valid local part: keep
+            // it then, so a normalised address is always one the syntax check accepts.
+            let untagged = drop_dots(head);
+            if syntax::check_local(&untagged).is_ok() {
+                return untagged;
             }
         }
     }
-    if lists.dot_insensitive.contains(domain) {
-        local.retain(|c| c != '.');
-    }
-    local
+    drop_dots(&lower)
 }
 
 /// For an address rejected only for its TLD, the suggestion a fixed TLD would give.
@@ -232,6 +239,13 @@ mod tests {
             Some("j.o.e+x@example.com")
         );
         assert_eq!(n("+x@gmail.com").as_deref(), Some("+x@gmail.com"));
+        // Found by fuzzing (fuzz/README.md): dropping the tag left `mitchell.`, no address.
+        assert_eq!(
+            n("Mitchell.+soren760@hotmail.com").as_deref(),
+            Some("mitchell.+soren760@hotmail.com")
+        );
+        // Gmail ignores dots, so there the tag still goes.
+        assert_eq!(n("j.o.e.+x@gmail.com").as_deref(), Some("joe@gmail.com"));
         assert_eq!(
             n("José@Bücher.de").as_deref(),
             Some("josé@xn--bcher-kva.de")
