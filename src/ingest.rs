@@ -375,6 +375,34 @@ pub enum ContactColumns {
     Optional,
 }
 
+thread_local! {
+    /// The file this thread is reading, for the panic hook: a reader library that panics on a
+    /// corrupt file (polars' Parquet reader does, see fuzz/README.md) still gets an error line
+    /// that names the file.
+    static READING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The input file the current thread is reading, if any.
+pub fn file_being_read() -> Option<String> {
+    READING.with(|reading| reading.borrow().clone())
+}
+
+/// Clears [`READING`] when the read ends, however it ends.
+struct ReadingGuard;
+
+impl ReadingGuard {
+    fn new(path: &str) -> ReadingGuard {
+        READING.with(|reading| *reading.borrow_mut() = Some(path.to_string()));
+        ReadingGuard
+    }
+}
+
+impl Drop for ReadingGuard {
+    fn drop(&mut self) {
+        READING.with(|reading| *reading.borrow_mut() = None);
+    }
+}
+
 /// Reads one input file into a [`Table`].
 pub fn read_table(
     spec: &SourceSpec,
@@ -382,6 +410,7 @@ pub fn read_table(
     contact: ContactColumns,
 ) -> Result<Table> {
     let shown = spec.path.display().to_string();
+    let _reading = ReadingGuard::new(&shown);
     let at = || Location::file(&shown);
     let (format, gz) = detect_format(&spec.path)?;
     let raw = std::fs::read(&spec.path).map_err(|e| {

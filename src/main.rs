@@ -13,10 +13,14 @@ fn main() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
-            "error: internal error (please report this bug): {}{place}",
-            message.lines().next().unwrap_or("")
-        );
+        let message = message.lines().next().unwrap_or("");
+        match leadaudit::ingest::file_being_read() {
+            // A reader library gave up on this file: say which file, then what it said.
+            Some(file) => eprintln!(
+                "error: {file}: cannot read this file (the reader failed: {message}{place})"
+            ),
+            None => eprintln!("error: internal error (please report this bug): {message}{place}"),
+        }
         std::process::exit(2);
     }));
     let cli = leadaudit::cli::Cli::parse();

@@ -32,6 +32,13 @@ fn fails_with(name: &str, needles: &[&str]) {
 }
 
 #[test]
+fn a_parquet_file_that_crashes_the_reader_is_an_error_naming_the_file() {
+    // polars 0.55.2 panics on this corrupt footer (found by fuzzing); the panic hook turns it
+    // into one error line that names the file instead of "internal error".
+    fails_with("corrupt_footer.parquet", &["cannot read this file"]);
+}
+
+#[test]
 fn line_endings_nuls_and_quoted_newlines_keep_every_row() {
     audits_cleanly("mixed_line_endings.csv", 4);
     let dir = audits_cleanly("nul_bytes.csv", 2);
