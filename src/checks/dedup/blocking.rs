@@ -244,7 +244,7 @@ impl Blocker<'_> {
 }
 
 /// Alphabetical rank of each interned key.
-fn ranks(keys: &[String]) -> Vec<u32> {
+pub(super) fn ranks(keys: &[String]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..keys.len() as u32).collect();
     order.par_sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
     let mut rank = vec![0; keys.len()];

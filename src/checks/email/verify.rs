@@ -88,10 +88,13 @@ pub(super) fn parse_email(
     lists: &EmailLists,
 ) -> Result<ParsedEmail, EmailVerdict> {
     syntax::parse(raw, rules).map_err(|problem| {
-        let mut issues = vec![EmailIssue::Syntax(problem)];
-        if let [EmailIssue::Syntax(SyntaxProblem::UnknownTld(_))] = issues.as_slice() {
-            issues.extend(typo_in_unknown_tld(raw, lists));
-        }
+        let typo = match problem {
+            SyntaxProblem::UnknownTld(_) => typo_in_unknown_tld(raw, lists),
+            _ => None,
+        };
+        let issues = std::iter::once(EmailIssue::Syntax(problem))
+            .chain(typo)
+            .collect();
         EmailVerdict {
             normalized: None,
             issues,
