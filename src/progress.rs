@@ -66,10 +66,26 @@ impl Step {
             } else {
                 "-".to_string()
             };
+            let memory = memory_mb().map_or_else(String::new, |(now, peak)| {
+                format!("  {now:>7} MB now  {peak:>7} MB peak")
+            });
             eprintln!(
-                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s",
+                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{memory}",
                 self.name, secs, rows, rate
             );
         }
     }
+}
+
+/// The process's resident memory now and its peak so far, in MB (Linux; `None` elsewhere):
+/// which stage holds the memory is what bounds the size of list one machine can audit.
+fn memory_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(key))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
