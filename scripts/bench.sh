@@ -39,9 +39,12 @@ cargo build --release --locked --bin leadaudit --example synth >&2
 leadaudit="$target/release/leadaudit"
 synth="$target/release/examples/synth"
 
+# Data sets are keyed by the generator's source, so a changed generator makes new ones.
+generator=$(sha256sum examples/synth.rs | cut -c1-8)
+
 printf '%-10s %10s %10s %12s %12s %5s\n' rows wall_s cpu_s peak_rss_mb rows_per_s exit
 for rows in "${sizes[@]}"; do
-    data="$bench_dir/synth-$rows-seed$seed"
+    data="$bench_dir/synth-$rows-seed$seed-$generator"
     if [ ! -s "$data/truth.csv" ]; then
         "$synth" --rows "$rows" --seed "$seed" --out "$data" 2>"$bench_dir/synth-$rows.log" \
             || { cat "$bench_dir/synth-$rows.log" >&2; exit 2; }

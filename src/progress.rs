@@ -38,6 +38,7 @@ impl Progress {
         Step {
             name: name.to_string(),
             started: Instant::now(),
+            cpu_started: cpu_seconds(),
             bar,
             timings: self.timings,
         }
@@ -47,6 +48,8 @@ impl Progress {
 pub struct Step {
     name: String,
     started: Instant,
+    /// Process CPU time at the start (all threads), where the platform tells.
+    cpu_started: Option<f64>,
     bar: Option<ProgressBar>,
     timings: bool,
 }
@@ -66,11 +69,17 @@ impl Step {
             } else {
                 "-".to_string()
             };
+            // CPU seconds show a stage's parallelism, and stay meaningful when other
+            // programs compete for the cores and wall time does not.
+            let cpu = match (self.cpu_started, cpu_seconds()) {
+                (Some(start), Some(end)) => format!("  {:>7.2} cpu-s", end - start),
+                _ => String::new(),
+            };
             let memory = memory_mb().map_or_else(String::new, |(now, peak)| {
                 format!("  {now:>7} MB now  {peak:>7} MB peak")
             });
             eprintln!(
-                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{memory}",
+                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{cpu}{memory}",
                 self.name, secs, rows, rate
             );
         }
@@ -85,7 +94,26 @@ fn memory_mb() -> Option<(u64, u64)> {
         status
             .lines()
             .find_map(|line| line.strip_prefix(key))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
     };
     Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
+}
+
+/// User + system CPU time of the process so far, in seconds (Linux; `None` elsewhere).
+/// `/proc/self/stat` counts in clock ticks, 100 per second on Linux.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at its closing bracket;
+    // utime and stime are fields 14 and 15 of the whole line.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }

@@ -245,10 +245,26 @@ impl Blocker<'_> {
 
 /// Alphabetical rank of each interned key.
 pub(super) fn ranks(keys: &[String]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    // The first eight bytes as a big-endian number order like the bytes do, so most
+    // comparisons are one integer comparison and only equal prefixes compare the strings
+    // (sorting ~1M distinct emails, phones and addresses dominated the content rank).
+    let prefix = |key: &str| {
+        let mut bytes = [0u8; 8];
+        let n = key.len().min(8);
+        bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(id, key)| (prefix(key), id as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize]))
+    });
     let mut rank = vec![0; keys.len()];
-    for (position, &id) in order.iter().enumerate() {
+    for (position, &(_, id)) in order.iter().enumerate() {
         rank[id as usize] = position as u32;
     }
     rank

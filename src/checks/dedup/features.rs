@@ -30,7 +30,8 @@ impl Interned {
                 }
             })
             .collect();
-        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut index: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(folded.len(), Default::default());
         let mut keys: Vec<&str> = vec![""];
         let raw_to_id: Vec<u32> = folded
             .iter()

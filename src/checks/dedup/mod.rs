@@ -145,17 +145,13 @@ pub fn deduplicate(
         (Vec::new(), Vec::new())
     };
     let scorer = Scorer::new(&features, rules, &order);
-    let same_email = |a: u32, b: u32| {
-        let ids = &features.email.ids;
-        checks.email && ids[a as usize] != 0 && ids[a as usize] == ids[b as usize]
-    };
     let matches: Vec<Edge> = pairs
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
             chunk.iter().filter_map(|&p| {
                 let (a, b) = blocking::unpair(p);
                 // Already one cluster by exact email: no need to score.
-                if same_email(a, b) {
+                if checks.email && scorer.same_email(a, b) {
                     return None;
                 }
                 scorer.evaluate(a, b).map(|v| Edge {

@@ -7,6 +7,8 @@
 //! are verified here the same way (`verify_email`, `verify_phone` in the row's country or the
 //! default one), once per distinct value.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -179,8 +181,9 @@ fn captured_seconds(raw: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
-fn owned(values: Vec<Option<&str>>) -> Result<Vec<Option<String>>> {
-    Ok(values.into_iter().map(|v| v.map(str::to_string)).collect())
+/// Borrowed values, as the verified columns of the lead frame are.
+fn borrowed(values: Vec<Option<&str>>) -> Result<Vec<Option<Cow<'_, str>>>> {
+    Ok(values.into_iter().map(|v| v.map(Cow::Borrowed)).collect())
 }
 
 /// A frame's string column as one value per row (`None` everywhere when absent).
@@ -192,7 +195,7 @@ fn values<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> 
 }
 
 /// First names and last names, one per row.
-type FirstAndLast = (Vec<Option<String>>, Vec<Option<String>>);
+type FirstAndLast<'a> = (Vec<Option<Cow<'a, str>>>, Vec<Option<Cow<'a, str>>>);
 
 /// One part of the engine input: the lead frame or the known contacts.
 struct Part<'a> {
@@ -202,23 +205,23 @@ struct Part<'a> {
     verified: bool,
 }
 
-impl Part<'_> {
-    fn email(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+impl<'a> Part<'a> {
+    fn email(&self, rules: &Rules) -> Result<Vec<Option<Cow<'a, str>>>> {
         if self.verified {
-            return owned(values(self.frame, "email_normalized")?);
+            return borrowed(values(self.frame, "email_normalized")?);
         }
         let lists = EmailLists::new(&rules.email);
         let distinct = Distinct::new(values(self.frame, "email")?.into_iter());
         let keys = distinct.map(|raw| verify_email(raw, &rules.email, &lists).normalized);
         Ok(distinct
             .per_row(&keys)
-            .map(|k| k.cloned().flatten())
+            .map(|k| k.cloned().flatten().map(Cow::Owned))
             .collect())
     }
 
-    fn phone(&self, rules: &Rules) -> Result<Vec<Option<String>>> {
+    fn phone(&self, rules: &Rules) -> Result<Vec<Option<Cow<'a, str>>>> {
         if self.verified {
-            return owned(values(self.frame, "phone_e164")?);
+            return borrowed(values(self.frame, "phone_e164")?);
         }
         let default = rules.leads.default_country.as_str();
         let countries = values(self.frame, "country")?;
@@ -231,13 +234,13 @@ impl Part<'_> {
         let keys = distinct.map(|(raw, region)| verify_phone(raw, region).e164);
         Ok(distinct
             .per_row(&keys)
-            .map(|k| k.cloned().flatten())
+            .map(|k| k.cloned().flatten().map(Cow::Owned))
             .collect())
     }
 
     /// First and last name; a row with neither takes them from `full_name` (last word =
     /// last name).
-    fn names(&self) -> Result<FirstAndLast> {
+    fn names(&self) -> Result<FirstAndLast<'a>> {
         let (first, last, full) = (
             values(self.frame, "first_name")?,
             values(self.frame, "last_name")?,
@@ -252,11 +255,11 @@ impl Part<'_> {
                 Some(full) if blank(f) && blank(l) => {
                     let full = full.trim();
                     match full.rsplit_once(char::is_whitespace) {
-                        Some((f, l)) => (Some(f.trim().to_string()), Some(l.to_string())),
-                        None => (None, Some(full.to_string())),
+                        Some((f, l)) => (Some(Cow::Borrowed(f.trim())), Some(Cow::Borrowed(l))),
+                        None => (None, Some(Cow::Borrowed(full))),
                     }
                 }
-                _ => (f.map(str::to_string), l.map(str::to_string)),
+                _ => (f.map(Cow::Borrowed), l.map(Cow::Borrowed)),
             })
             .unzip())
     }
@@ -289,11 +292,12 @@ impl Part<'_> {
 
 /// Interns one field over the leads then the known contacts.
 fn column<S: AsRef<str>>(parts: &[Vec<Option<S>>]) -> TextColumn {
-    TextColumn::from_values(
-        parts
-            .iter()
-            .flat_map(|p| p.iter().map(|v| v.as_ref().map(AsRef::as_ref))),
-    )
+    // Collected first so that interning knows the row count (a flattened iterator does not).
+    let values: Vec<Option<&str>> = parts
+        .iter()
+        .flat_map(|p| p.iter().map(|v| v.as_ref().map(AsRef::as_ref)))
+        .collect();
+    TextColumn::from_values(values)
 }
 
 fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> Result<Records> {

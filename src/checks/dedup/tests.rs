@@ -577,3 +577,33 @@ fn accuracy_on_synthetic_leads() {
     assert!(precision >= 0.98, "precision {precision:.4}");
     assert!(recall >= 0.90, "recall {recall:.4}");
 }
+
+#[test]
+fn ranks_order_keys_as_their_bytes_do() {
+    // Prefix ties (eight equal bytes), shorter strings, a NUL byte and non-ASCII text.
+    let keys: Vec<String> = [
+        "",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgg",
+        "abcdefg",
+        "abcdefg\0",
+        "zz",
+        "é",
+        "e",
+        "ab",
+        "abcdefgh\u{1}",
+        "Zeta",
+        "ß",
+        "abcdefghz",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let rank = super::blocking::ranks(&keys);
+    for (i, a) in keys.iter().enumerate() {
+        for (j, b) in keys.iter().enumerate() {
+            assert_eq!(rank[i] < rank[j], a < b, "{a:?} vs {b:?}");
+        }
+    }
+}
