@@ -40,6 +40,30 @@ fn role_key(local: &str) -> String {
         .collect()
 }
 
+/// Local parts up to this many bytes (the RFC limit) get their role key built on the stack.
+const ROLE_KEY_BUFFER: usize = 64;
+
+/// [`role_key`] of an ASCII local part, written into `buffer`; `None` for a non-ASCII or
+/// longer one.
+fn ascii_role_key<'b>(local: &str, buffer: &'b mut [u8; ROLE_KEY_BUFFER]) -> Option<&'b str> {
+    if !local.is_ascii() || local.len() > buffer.len() {
+        return None;
+    }
+    let untagged = match local.split_once('+') {
+        Some((head, _)) if !head.is_empty() => head,
+        _ => local,
+    };
+    let mut len = 0;
+    for byte in untagged
+        .bytes()
+        .filter(|b| !matches!(b, b'.' | b'-' | b'_'))
+    {
+        *buffer.get_mut(len)? = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(buffer.get(..len)?).ok()
+}
+
 /// A domain as the rules spell it, in the form verdicts use: trimmed, lower-case, IDNA ASCII.
 pub(super) fn domain_key(domain: &str) -> String {
     let domain = domain.trim().trim_end_matches('.').to_lowercase();
@@ -103,8 +127,13 @@ impl EmailLists {
 
     /// Whether the local part names a function or team (`info`, `no-reply`, `sales+eu`).
     pub fn is_role(&self, local: &str) -> bool {
-        let key = role_key(local);
-        ROLE.contains(&key) || self.extra_role.contains(&key)
+        let is_listed = |key: &str| ROLE.contains(key) || self.extra_role.contains(key);
+        // Asked once per address: ASCII local parts (nearly all) build the key on the stack.
+        let mut buffer = [0u8; ROLE_KEY_BUFFER];
+        match ascii_role_key(local, &mut buffer) {
+            Some(key) => is_listed(key),
+            None => is_listed(&role_key(local)),
+        }
     }
 
     /// Whether `domain` (normalised form) is a free webmail domain.
@@ -126,6 +155,30 @@ mod tests {
         for domain in DISPOSABLE.iter().chain(FREE.iter()) {
             assert_eq!(*domain, domain_key(domain), "list entry not in normal form");
         }
+    }
+
+    #[test]
+    fn ascii_role_keys_are_role_keys() {
+        let mut buffer = [0u8; ROLE_KEY_BUFFER];
+        for local in [
+            "info",
+            "No-Reply",
+            "sales+eu",
+            "+x",
+            "no.reply+x+y",
+            "A_B-C.D",
+            "",
+            "....",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(
+                ascii_role_key(local, &mut buffer).map(str::to_string),
+                Some(role_key(local)),
+                "{local}"
+            );
+        }
+        assert_eq!(ascii_role_key("José", &mut buffer), None);
+        assert_eq!(ascii_role_key(&"x".repeat(65), &mut buffer), None);
     }
 
     #[test]
