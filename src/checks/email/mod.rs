@@ -187,7 +187,12 @@ impl Stage for EmailStage {
                 .map(|split| split.as_ref().ok().map(|split| split.domain.as_ref())),
         );
         let domain_verdicts = domains.map(|domain| verify::domain_verdict(domain, rules, &lists));
-        let keep = |check: &'static str| ctx.rules.is_enabled(check);
+        let enabled: Vec<&str> = VERIFIED
+            .iter()
+            .copied()
+            .filter(|check| ctx.rules.is_enabled(check))
+            .collect();
+        let keep = |check: &'static str| enabled.contains(&check);
         let verdicts: Vec<_> = split
             .par_iter()
             .zip(domains.row_key.par_iter())
