@@ -3,6 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use polars::prelude::PlHashSet;
+
 use super::typo::TypoTable;
 use super::EmailRules;
 use crate::checks::text::list_entries;
@@ -13,7 +15,8 @@ static DISPOSABLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 static FREE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     list_entries(include_str!("../../../rules/lists/free_email_domains.txt")).collect()
 });
-static ROLE: LazyLock<HashSet<String>> = LazyLock::new(|| {
+/// Asked once per address: polars' fast hasher rather than SipHash.
+static ROLE: LazyLock<PlHashSet<String>> = LazyLock::new(|| {
     list_entries(include_str!("../../../rules/lists/role_accounts.txt"))
         .map(role_key)
         .collect()
@@ -82,7 +85,7 @@ fn domain_set(domains: &[String]) -> HashSet<String> {
 pub struct EmailLists {
     extra_disposable: HashSet<String>,
     disposable_exceptions: HashSet<String>,
-    extra_role: HashSet<String>,
+    extra_role: PlHashSet<String>,
     extra_free: HashSet<String>,
     pub(super) dot_insensitive: HashSet<String>,
     pub(super) plus_tag: HashSet<String>,
