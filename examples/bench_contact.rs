@@ -5,6 +5,11 @@
 //!
 //! The leads look like a bought list: nearly every email and phone distinct, names, domains,
 //! postal codes and countries repeating, a few percent of each kind of defect.
+//!
+//! Checking that a speed change keeps every verdict: `BENCH_DUMP=out.txt` also writes every
+//! added column and every finding (sorted) to `out.txt`, after appending one row per hostile
+//! value (the fuzz corpora, `tests/data/contact.csv`, the values below); `BENCH_LENIENT=1`
+//! allows IP literals and quoted local parts. Diff the dumps of two builds.
 
 use std::time::Instant;
 
@@ -166,6 +171,180 @@ fn synthetic_leads(n: usize) -> PolarsResult<DataFrame> {
     DataFrame::new(n, columns)
 }
 
+/// Hand-picked values for the dump rows: each branch of the email syntax rules, case and
+/// Unicode corner cases of normalisation, phone prefixes.
+const HOSTILE: &[&str] = &[
+    "",
+    " ",
+    "bob@example.com",
+    "Bob.Smith@Example.COM",
+    "  bob@example.com\t",
+    "bob+leads@example.co.uk",
+    "J.O.E+promo@Gmail.com",
+    "j.o.e@googlemail.com",
+    "j.o.e.+x@gmail.com",
+    "+x@gmail.com",
+    "a.+x@outlook.com",
+    "Mitchell.+soren760@hotmail.com",
+    "ΣΑΣ@example.com",
+    "ΣΑΣ.Σ+tag@gmail.com",
+    "İstanbul@outlook.com",
+    "José@Bücher.de",
+    "用户@例子.公司",
+    "почта@пример.рф",
+    "ｂｏｂ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+    "bob@example。com",
+    "\u{FEFF}bob@example.com\u{200B}",
+    "bob\u{200B}@example.com",
+    "bob@@example.com",
+    "bob@example@com.com",
+    "Bob <bob@example.com>",
+    "bob smith@example.com",
+    "bob@exam ple.com",
+    "@example.com",
+    ".bob@example.com",
+    "bob..smith@example.com",
+    "bob@example..com",
+    "\"bob smith\"@example.com",
+    "\"bob@home\"@example.com",
+    "\"bob\\\"q\"@example.com",
+    "\"bob\"x@example.com",
+    "\"bob@example.con",
+    "\"\"@example.com",
+    "\"a\"@gmail.con",
+    "bob(comment)@example.com",
+    "o’neil@example.com",
+    "bob@",
+    "bob@[192.168.0.1]",
+    "bob@[IPv6:2001:db8::1]",
+    "bob@[300.1.1.1]",
+    "Bob@[192.168.0.1]",
+    "bob@example.com.",
+    "bob@.example.com",
+    "bob@exa_mple.com",
+    "bob@-example.com",
+    "bob@localhost",
+    "bob@192.168.0.1",
+    "bob@example.con",
+    "jane@gmail.con",
+    "jane@GMAIL.CON",
+    "jane@acme.xyzzy",
+    "pаypal@example.com",
+    "bob@pаypal.com",
+    "info@gmail.com",
+    "No-Reply@acme.com",
+    "no.reply+x@acme.com",
+    "INFO@mailinator.com",
+    "x@eu.mail.mailinator.com",
+    "jane@gmial.com",
+    "jane@yaho.com",
+    "jane@hotmial.com",
+    "kim@yopmail.com",
+    "a@b.io",
+    "+44 20 7946 0958",
+    "(201) 555-0123",
+    "00 44 20 7946 0958",
+    "+1 800 555 0199",
+    "+800 1234 5678",
+    "12",
+    "test",
+    "asdf",
+    "N/A",
+    "Mickey",
+    "Mouse",
+    "02134",
+    "2134",
+    "SW1A1AA",
+];
+
+fn corpus_values(dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .flat_map(|text| {
+            let mut values: Vec<String> = text.lines().map(str::to_string).collect();
+            values.push(text);
+            values
+        })
+        .collect()
+}
+
+/// One row per hostile value, the value in every contact column, countries cycling.
+fn hostile_leads(start: usize) -> PolarsResult<DataFrame> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut values: Vec<String> = HOSTILE.iter().map(|v| v.to_string()).collect();
+    for dir in ["fuzz/corpus/email", "fuzz/corpus/phone"] {
+        values.extend(corpus_values(&root.join(dir)));
+    }
+    if let Ok(csv) = std::fs::read_to_string(root.join("tests/data/contact.csv")) {
+        values.extend(csv.lines().flat_map(|l| l.split(',')).map(str::to_string));
+    }
+    let countries = [
+        "US",
+        "GB",
+        "DE",
+        "",
+        "Atlantis",
+        "CA",
+        "jp",
+        "Deutschland",
+        "FR",
+    ];
+    let n = values.len();
+    let col = |name: &str, f: &dyn Fn(usize, &str) -> String| {
+        StringChunked::from_iter_options(
+            name.into(),
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Some(f(i, v)).filter(|v| i % 7 != 3 || !v.is_empty())),
+        )
+        .into_column()
+    };
+    let columns = vec![
+        col("lead_id", &|i, _| format!("H{i}")),
+        col("first_name", &|_, v| v.to_string()),
+        col("last_name", &|i, v| {
+            if i % 3 == 0 {
+                v.to_string()
+            } else {
+                "Mouse".into()
+            }
+        }),
+        col("company", &|_, v| v.to_string()),
+        col("email", &|_, v| v.to_string()),
+        col("phone", &|_, v| v.to_string()),
+        col("postal_code", &|_, v| v.to_string()),
+        col("country", &|i, _| {
+            countries[i % countries.len()].to_string()
+        }),
+        col("channel", &|i, _| CHANNELS[i % CHANNELS.len()].to_string()),
+        StringChunked::full("_source".into(), "hostile", n).into_column(),
+        UInt32Chunked::from_iter_values("_row".into(), (start as u32 + 1)..=(start + n) as u32)
+            .into_column(),
+    ];
+    DataFrame::new(n, columns)
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far (Linux).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: f64 = fields.next()?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 /// Peak resident memory of this process so far (Linux), in MiB.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -179,7 +358,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let rules = Rules::load(None)?.rules;
+    let mut rules = Rules::load(None)?.rules;
+    if std::env::var_os("BENCH_LENIENT").is_some() {
+        rules.email.allow_ip_literal = true;
+        rules.email.allow_quoted_local = true;
+    }
+    let dump = std::env::var_os("BENCH_DUMP");
     let side = SideInputs::default();
     let ctx = StageContext {
         rules: &rules,
@@ -188,6 +372,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let generated = Instant::now();
     let mut leads = synthetic_leads(n)?;
+    if dump.is_some() {
+        leads.vstack_mut(&hostile_leads(n)?)?;
+    }
     println!(
         "generated {n} leads in {:.2} s, peak RSS {:.0} MiB",
         generated.elapsed().as_secs_f64(),
@@ -195,22 +382,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let contact = ["identity", "email", "phone"];
     let started = Instant::now();
+    let cpu_started = cpu_seconds().unwrap_or(f64::NAN);
     let mut findings = 0;
+    let mut dumped: Vec<String> = Vec::new();
     for (name, stage) in checks::stages()
         .into_iter()
         .filter(|(name, _)| contact.contains(name))
     {
         let t = Instant::now();
+        let cpu = cpu_seconds().unwrap_or(f64::NAN);
         let output = stage.run(&leads, &ctx)?;
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().unwrap_or(f64::NAN) - cpu;
         findings += output.findings.len();
+        if dump.is_some() {
+            let f = &output.findings;
+            let mut lines: Vec<String> = (0..f.len())
+                .map(|i| format!("{name}\t{}\t{}\t{}", f.row[i], f.check[i], f.detail[i]))
+                .collect();
+            lines.sort();
+            dumped.extend(lines);
+            for column in &output.columns {
+                let values = column.str()?;
+                dumped.extend(
+                    values
+                        .iter()
+                        .enumerate()
+                        .map(|(row, v)| format!("{}\t{row}\t{v:?}", column.name())),
+                );
+            }
+            dumped.push(format!("{name} summary\t{:?}", output.summary));
+        }
         for column in output.columns {
             leads.with_column(column)?;
         }
-        println!("  {name:<8} {:>6.2} s", t.elapsed().as_secs_f64());
+        println!("  {name:<8} {wall:>6.2} s wall {cpu:>6.2} s CPU");
+    }
+    if let Some(path) = &dump {
+        std::fs::write(path, dumped.join("\n"))?;
     }
     println!(
-        "contact stages: {:.2} s wall for {n} leads ({findings} findings), peak RSS {:.0} MiB, {} threads",
+        "contact stages: {:.2} s wall, {:.2} s CPU for {n} leads ({findings} findings), peak RSS {:.0} MiB, {} threads",
         started.elapsed().as_secs_f64(),
+        cpu_seconds().unwrap_or(f64::NAN) - cpu_started,
         peak_rss_mib().unwrap_or(f64::NAN),
         rayon::current_num_threads()
     );

@@ -3,7 +3,10 @@
 
 use std::hash::Hash;
 
-use polars::prelude::{InitHashMaps, PlHashMap};
+use polars::prelude::{
+    ChunkTake, IdxCa, IdxSize, InitHashMaps, NewChunkedArray, PlHashMap, PolarsResult,
+    StringChunked,
+};
 use rayon::prelude::*;
 
 /// The distinct keys of a column (first-seen order) and each row's key index.
@@ -29,6 +32,22 @@ impl<K: Hash + Eq + Clone + Sync> Distinct<K> {
             })
             .collect();
         Distinct { keys, row_key }
+    }
+
+    /// A string column from one value per key (in key order): each row gets its key's value,
+    /// rows without a key null. Built per key and gathered by row, so the strings are written
+    /// once per distinct value; the gather copies only polars' 16-byte string views.
+    pub fn gather_str<'v>(
+        &self,
+        name: &str,
+        per_key: impl Iterator<Item = Option<&'v str>>,
+    ) -> PolarsResult<StringChunked> {
+        let values = StringChunked::from_iter_options(name.into(), per_key);
+        let rows = IdxCa::from_iter_options(
+            name.into(),
+            self.row_key.iter().map(|key| key.map(|k| k as IdxSize)),
+        );
+        values.take(&rows)
     }
 
     /// `verify` applied to every distinct key, in parallel; results in key order.
@@ -64,5 +83,11 @@ mod tests {
             .map(|r| r.map(String::as_str))
             .collect();
         assert_eq!(back, [Some("A"), None, Some("B"), Some("A"), Some("A")]);
+        let column = distinct
+            .gather_str("upper", results.iter().map(|r| Some(r.as_str())))
+            .expect("gather");
+        let gathered: Vec<Option<&str>> = column.iter().collect();
+        assert_eq!(gathered, back);
+        assert_eq!(column.name().as_str(), "upper");
     }
 }

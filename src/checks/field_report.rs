@@ -1,7 +1,7 @@
 //! Per-source validity rates and top reasons of one contact field (email, phone, postal code),
 //! for summary.json and the family's report section.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 use serde::Serialize;
@@ -102,22 +102,30 @@ pub fn field_report(
         })
         .collect();
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    // A row can have two findings of one check (a number unfit for both call and SMS).
-    let mut rows_hit: BTreeMap<&str, HashSet<u32>> = BTreeMap::new();
+    // A row can have two findings of one check (a number unfit for both call and SMS): rows
+    // are counted in a bitmap per check, one bit per row of the frame.
+    let words = status.len().div_ceil(64);
+    let mut rows_hit: Vec<Vec<u64>> = vec![Vec::new(); checks.len()];
     for ((check, detail), row) in findings
         .check
         .iter()
         .zip(&findings.detail)
         .zip(&findings.row)
     {
-        if checks.contains(check) {
+        if let Some(hit) = checks.iter().position(|c| c == check) {
             *counts.entry((check, detail.as_str())).or_default() += 1;
-            rows_hit.entry(check).or_default().insert(*row);
+            let bits = &mut rows_hit[hit];
+            let word = *row as usize / 64;
+            if bits.len() <= word {
+                bits.resize(words.max(word + 1), 0);
+            }
+            bits[word] |= 1 << (row % 64);
         }
     }
     let reasons = checks
         .iter()
-        .map(|&check| {
+        .zip(&rows_hit)
+        .map(|(&check, bits)| {
             let mut top: Vec<Reason> = counts
                 .iter()
                 .filter(|((c, _), _)| *c == check)
@@ -126,7 +134,7 @@ pub fn field_report(
                     rows,
                 })
                 .collect();
-            let rows = rows_hit.get(check).map_or(0, HashSet::len);
+            let rows = bits.iter().map(|w| w.count_ones() as usize).sum();
             // Most frequent first; ties in detail order, so the output is deterministic.
             top.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.detail.cmp(&b.detail)));
             top.truncate(TOP_REASONS);

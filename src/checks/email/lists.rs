@@ -3,6 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use polars::prelude::PlHashSet;
+
 use super::typo::TypoTable;
 use super::EmailRules;
 use crate::checks::text::list_entries;
@@ -13,7 +15,8 @@ static DISPOSABLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 static FREE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     list_entries(include_str!("../../../rules/lists/free_email_domains.txt")).collect()
 });
-static ROLE: LazyLock<HashSet<String>> = LazyLock::new(|| {
+/// Asked once per address: polars' fast hasher rather than SipHash.
+static ROLE: LazyLock<PlHashSet<String>> = LazyLock::new(|| {
     list_entries(include_str!("../../../rules/lists/role_accounts.txt"))
         .map(role_key)
         .collect()
@@ -40,6 +43,30 @@ fn role_key(local: &str) -> String {
         .collect()
 }
 
+/// Local parts up to this many bytes (the RFC limit) get their role key built on the stack.
+const ROLE_KEY_BUFFER: usize = 64;
+
+/// [`role_key`] of an ASCII local part, written into `buffer`; `None` for a non-ASCII or
+/// longer one.
+fn ascii_role_key<'b>(local: &str, buffer: &'b mut [u8; ROLE_KEY_BUFFER]) -> Option<&'b str> {
+    if !local.is_ascii() || local.len() > buffer.len() {
+        return None;
+    }
+    let untagged = match local.split_once('+') {
+        Some((head, _)) if !head.is_empty() => head,
+        _ => local,
+    };
+    let mut len = 0;
+    for byte in untagged
+        .bytes()
+        .filter(|b| !matches!(b, b'.' | b'-' | b'_'))
+    {
+        *buffer.get_mut(len)? = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(buffer.get(..len)?).ok()
+}
+
 /// A domain as the rules spell it, in the form verdicts use: trimmed, lower-case, IDNA ASCII.
 pub(super) fn domain_key(domain: &str) -> String {
     let domain = domain.trim().trim_end_matches('.').to_lowercase();
@@ -58,7 +85,7 @@ fn domain_set(domains: &[String]) -> HashSet<String> {
 pub struct EmailLists {
     extra_disposable: HashSet<String>,
     disposable_exceptions: HashSet<String>,
-    extra_role: HashSet<String>,
+    extra_role: PlHashSet<String>,
     extra_free: HashSet<String>,
     pub(super) dot_insensitive: HashSet<String>,
     pub(super) plus_tag: HashSet<String>,
@@ -103,8 +130,13 @@ impl EmailLists {
 
     /// Whether the local part names a function or team (`info`, `no-reply`, `sales+eu`).
     pub fn is_role(&self, local: &str) -> bool {
-        let key = role_key(local);
-        ROLE.contains(&key) || self.extra_role.contains(&key)
+        let is_listed = |key: &str| ROLE.contains(key) || self.extra_role.contains(key);
+        // Asked once per address: ASCII local parts (nearly all) build the key on the stack.
+        let mut buffer = [0u8; ROLE_KEY_BUFFER];
+        match ascii_role_key(local, &mut buffer) {
+            Some(key) => is_listed(key),
+            None => is_listed(&role_key(local)),
+        }
     }
 
     /// Whether `domain` (normalised form) is a free webmail domain.
@@ -126,6 +158,30 @@ mod tests {
         for domain in DISPOSABLE.iter().chain(FREE.iter()) {
             assert_eq!(*domain, domain_key(domain), "list entry not in normal form");
         }
+    }
+
+    #[test]
+    fn ascii_role_keys_are_role_keys() {
+        let mut buffer = [0u8; ROLE_KEY_BUFFER];
+        for local in [
+            "info",
+            "No-Reply",
+            "sales+eu",
+            "+x",
+            "no.reply+x+y",
+            "A_B-C.D",
+            "",
+            "....",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(
+                ascii_role_key(local, &mut buffer).map(str::to_string),
+                Some(role_key(local)),
+                "{local}"
+            );
+        }
+        assert_eq!(ascii_role_key("José", &mut buffer), None);
+        assert_eq!(ascii_role_key(&"x".repeat(65), &mut buffer), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use verify::{verify_email, EmailIssue, EmailVerdict};
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
 use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
-use crate::error::Result;
+use crate::error::{PolarsContext, Result};
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -180,55 +180,53 @@ impl Stage for EmailStage {
         let rules = &ctx.rules.email;
         let lists = EmailLists::new(rules);
         let distinct = Distinct::new(emails.iter().map(|v| v.filter(|v| !v.trim().is_empty())));
-        let parsed = distinct.map(|raw| verify::parse_email(raw, rules, &lists));
+        let split = distinct.map(|raw| syntax::split_address(raw, rules));
         let domains = Distinct::new(
-            parsed
+            split
                 .iter()
-                .map(|p| p.as_ref().ok().map(|p| p.domain.as_str())),
+                .map(|split| split.as_ref().ok().map(|split| split.domain.as_ref())),
         );
-        let facts = domains.map(|domain| verify::domain_facts(domain, &lists));
-        let facts_per_email: Vec<Option<&verify::DomainFacts>> = domains.per_row(&facts).collect();
-        let verdicts: Vec<_> = parsed
+        let domain_verdicts = domains.map(|domain| verify::domain_verdict(domain, rules, &lists));
+        let enabled: Vec<&str> = VERIFIED
+            .iter()
+            .copied()
+            .filter(|check| ctx.rules.is_enabled(check))
+            .collect();
+        let keep = |check: &'static str| enabled.contains(&check);
+        let verdicts: Vec<_> = split
             .par_iter()
-            .zip(facts_per_email)
-            .map(|(parsed, facts)| {
-                let verdict = match parsed {
-                    // Every parsed address has its domain's facts; computing them here is only
-                    // the fallback the types ask for.
-                    Ok(parsed) => match facts {
-                        Some(facts) => verify::verdict_at_domain(parsed, facts, &lists),
-                        None => verify::verify_parsed(parsed, &lists),
-                    },
-                    Err(verdict) => verdict.clone(),
-                };
+            .zip(domains.row_key.par_iter())
+            .map(|(split, domain)| {
+                let domain = domain.and_then(|k| domain_verdicts.get(k as usize));
+                let verdict = verify::address_verdict(split, domain, &lists, keep);
                 let issues: Vec<(&'static str, String)> = verdict
                     .issues
                     .iter()
-                    .filter(|issue| ctx.rules.is_enabled(issue.check_id()))
                     .map(|issue| (issue.check_id(), issue.detail()))
                     .collect();
                 (verdict.normalized, issues)
             })
             .collect();
         let mut status = Vec::with_capacity(height);
-        let mut normalized = Vec::with_capacity(height);
         for (row, verdict) in distinct.per_row(&verdicts).enumerate() {
             let Some((value, issues)) = verdict else {
                 status.push(FieldStatus::Absent);
-                normalized.push(None);
                 continue;
             };
             status.push(match value {
                 Some(_) => FieldStatus::Valid,
                 None => FieldStatus::Invalid,
             });
-            normalized.push(value.as_deref());
             for (check, detail) in issues {
                 findings.push(row as u32, check, detail.as_str());
             }
         }
-        let column =
-            StringChunked::from_iter_options("email_normalized".into(), normalized.into_iter());
+        let column = distinct
+            .gather_str(
+                "email_normalized",
+                verdicts.iter().map(|(value, _)| value.as_deref()),
+            )
+            .step("email_normalized")?;
         let (summary, report) = field_report(
             leads,
             ("email", "Email verification", "email"),

@@ -1,7 +1,7 @@
 //! One email value in, its normalised form and every finding out.
 
 use super::lists::EmailLists;
-use super::syntax::{self, ParsedEmail, SyntaxProblem};
+use super::syntax::{self, split_address, EmailParts, ParsedDomain, SplitAddress, SyntaxProblem};
 use super::EmailRules;
 
 /// What the email checks say about one value.
@@ -68,42 +68,99 @@ impl EmailIssue {
 ///
 /// A value whose only syntax fault is a misspelt top-level domain (`gmail.con`) gets both the
 /// `email.syntax` finding and an `email.typo` suggestion.
+///
+/// The stage runs the same steps, the domain's once per distinct domain: [`split_address`],
+/// [`domain_verdict`], [`address_verdict`].
 pub fn verify_email(raw: &str, rules: &EmailRules, lists: &EmailLists) -> EmailVerdict {
-    match parse_email(raw, rules, lists) {
-        Ok(parsed) => verify_parsed(&parsed, lists),
-        Err(verdict) => verdict,
+    let split = split_address(raw, rules);
+    let domain = split
+        .as_ref()
+        .ok()
+        .map(|split| domain_verdict(&split.domain, rules, lists));
+    address_verdict(&split, domain.as_ref(), lists, |_| true)
+}
+
+/// What the checks say about a domain as written after the @, whatever the address: its
+/// syntax and, for a valid one, what the lists say. The stage works it out once per distinct
+/// domain (lists repeat a few thousand domains a million times).
+#[derive(Debug, Clone)]
+pub(super) struct DomainVerdict {
+    parsed: Result<ParsedDomain, SyntaxProblem>,
+    /// For a valid domain.
+    facts: Option<DomainFacts>,
+    /// For a domain rejected only for its top-level domain: the fix a corrected TLD suggests.
+    tld_typo: Option<EmailIssue>,
+}
+
+/// [`DomainVerdict`] of the text after an address's @ (as [`split_address`] cut it).
+pub(super) fn domain_verdict(
+    domain: &str,
+    rules: &EmailRules,
+    lists: &EmailLists,
+) -> DomainVerdict {
+    let parsed = syntax::parse_domain(domain, rules);
+    let facts = parsed
+        .as_ref()
+        .ok()
+        .map(|parsed| domain_facts(&parsed.ascii, lists));
+    let tld_typo = match &parsed {
+        Err(SyntaxProblem::UnknownTld(_)) => typo_in_unknown_tld(domain, lists),
+        _ => None,
+    };
+    DomainVerdict {
+        parsed,
+        facts,
+        tld_typo,
     }
 }
 
-/// The verdict on a parsed address, its domain's facts worked out on the spot.
-pub(super) fn verify_parsed(parsed: &ParsedEmail, lists: &EmailLists) -> EmailVerdict {
-    verdict_at_domain(parsed, &domain_facts(&parsed.domain, lists), lists)
-}
-
-/// The syntax step of [`verify_email`]: the split address, or the whole verdict on a value
-/// that is not deliverable syntax.
-pub(super) fn parse_email(
-    raw: &str,
-    rules: &EmailRules,
+/// The verdict on an address from its split and its domain's verdict (`None` only where the
+/// split failed). Issues whose check `keep` refuses are left out (not even built).
+pub(super) fn address_verdict(
+    split: &Result<SplitAddress<'_>, SyntaxProblem>,
+    domain: Option<&DomainVerdict>,
     lists: &EmailLists,
-) -> Result<ParsedEmail, EmailVerdict> {
-    syntax::parse(raw, rules).map_err(|problem| {
-        let typo = match problem {
-            SyntaxProblem::UnknownTld(_) => typo_in_unknown_tld(raw, lists),
-            _ => None,
-        };
-        let issues = std::iter::once(EmailIssue::Syntax(problem))
-            .chain(typo)
-            .collect();
-        EmailVerdict {
-            normalized: None,
-            issues,
+    keep: impl Fn(&'static str) -> bool,
+) -> EmailVerdict {
+    let (split, domain) = match (split, domain) {
+        (Err(problem), _) => return syntax_failure(problem.clone(), None, &keep),
+        (Ok(split), Some(domain)) => (split, domain),
+        // The types allow it; callers always pass the split's domain verdict.
+        (Ok(_), None) => return syntax_failure(SyntaxProblem::DomainEmpty, None, &keep),
+    };
+    let parsed = match &domain.parsed {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            return syntax_failure(problem.clone(), domain.tld_typo.as_ref(), &keep);
         }
-    })
+    };
+    let parts = match syntax::join(split, parsed) {
+        Ok(parts) => parts,
+        Err(problem) => return syntax_failure(problem, None, &keep),
+    };
+    match &domain.facts {
+        Some(facts) => verdict_at_domain(parts, facts, lists, &keep),
+        None => verdict_at_domain(parts, &domain_facts(parts.domain, lists), lists, &keep),
+    }
 }
 
-/// What the lists say about a mailbox domain: the same for every address there, so the stage
-/// works it out once per distinct domain (lists repeat a few thousand domains a million times).
+/// The verdict on a value that is not deliverable syntax.
+fn syntax_failure(
+    problem: SyntaxProblem,
+    typo: Option<&EmailIssue>,
+    keep: impl Fn(&'static str) -> bool,
+) -> EmailVerdict {
+    let issues = std::iter::once(EmailIssue::Syntax(problem))
+        .chain(typo.cloned())
+        .filter(|issue| keep(issue.check_id()))
+        .collect();
+    EmailVerdict {
+        normalized: None,
+        issues,
+    }
+}
+
+/// What the lists say about a mailbox domain: the same for every address there.
 #[derive(Debug, Clone)]
 pub(super) struct DomainFacts {
     /// The domain after `domain_aliases` (`googlemail.com` -> `gmail.com`).
@@ -112,6 +169,10 @@ pub(super) struct DomainFacts {
     disposable: Option<String>,
     free: bool,
     typo_suggestion: Option<String>,
+    /// The provider ignores dots in the local part (`dot_insensitive_domains`).
+    drops_dots: bool,
+    /// The provider delivers `joe+tag@` to `joe@` (`plus_tag_domains`).
+    drops_plus_tag: bool,
 }
 
 /// [`DomainFacts`] of a parsed (lower-case ASCII) domain; IP literals have none.
@@ -126,19 +187,24 @@ pub(super) fn domain_facts(domain: &str, lists: &EmailLists) -> DomainFacts {
     let typo_suggestion = lists
         .typo
         .suggest(domain, disposable.is_some(), |d| lists.is_free(d));
+    let drops_dots = lists.dot_insensitive.contains(&canonical);
+    let drops_plus_tag = lists.plus_tag.contains(&canonical);
     DomainFacts {
         canonical,
         disposable,
         free,
         typo_suggestion,
+        drops_dots,
+        drops_plus_tag,
     }
 }
 
 /// The verdict on a parsed address whose domain has `facts`.
-pub(super) fn verdict_at_domain(
-    parsed: &ParsedEmail,
+fn verdict_at_domain(
+    parsed: EmailParts<'_>,
     facts: &DomainFacts,
     lists: &EmailLists,
+    keep: impl Fn(&'static str) -> bool,
 ) -> EmailVerdict {
     if parsed.is_ip_literal {
         return EmailVerdict {
@@ -147,60 +213,75 @@ pub(super) fn verdict_at_domain(
         };
     }
     let domain = &facts.canonical;
-    let local = normalize_local(&parsed.local, domain, lists);
     let mut issues = Vec::new();
-    if let Some(entry) = &facts.disposable {
+    if let (Some(entry), true) = (&facts.disposable, keep("email.disposable")) {
         issues.push(EmailIssue::Disposable {
             domain: entry.clone(),
         });
     }
-    if lists.is_role(&parsed.local) {
+    if keep("email.role") && lists.is_role(parsed.local) {
         issues.push(EmailIssue::Role {
             local: parsed.local.to_lowercase(),
         });
     }
-    if facts.free {
+    if facts.free && keep("email.free") {
         issues.push(EmailIssue::Free {
             domain: domain.clone(),
         });
     }
-    if let Some(suggestion) = &facts.typo_suggestion {
+    if let (Some(suggestion), true) = (&facts.typo_suggestion, keep("email.typo")) {
         issues.push(EmailIssue::Typo {
-            domain: parsed.domain.clone(),
+            domain: parsed.domain.to_string(),
             suggestion: suggestion.clone(),
         });
     }
     EmailVerdict {
-        normalized: Some(format!("{local}@{domain}")),
+        normalized: Some(normalized_address(parsed.local, facts)),
         issues,
     }
 }
 
-fn normalize_local(local: &str, domain: &str, lists: &EmailLists) -> String {
-    let lower = local.to_lowercase();
-    let drop_dots = |text: &str| {
-        if lists.dot_insensitive.contains(domain) {
-            text.replace('.', "")
-        } else {
-            text.to_string()
-        }
+/// `email_normalized` of a (non-IP-literal) address at a domain with `facts`: the local part
+/// lower-cased, without dots where the provider ignores them, without a `+tag` where the
+/// provider drops it, then `@` and the canonical domain. Built in one allocation: this runs
+/// once per address.
+fn normalized_address(local: &str, facts: &DomainFacts) -> String {
+    let domain = facts.canonical.as_str();
+    // Whole-string lower-casing for non-ASCII: it knows context rules (a final Greek sigma).
+    let lowered;
+    let local = if local.is_ascii() {
+        local
+    } else {
+        lowered = local.to_lowercase();
+        lowered.as_str()
     };
-    if lists.plus_tag.contains(domain) {
-        if let Some((head, _)) = lower.split_once('+') {
+    let copy = |out: &mut String, text: &str| {
+        let kept = text.chars().filter(|&c| !(facts.drops_dots && c == '.'));
+        out.extend(kept.map(|c| c.to_ascii_lowercase()));
+    };
+    let mut out = String::with_capacity(local.len() + 1 + domain.len());
+    if facts.drops_plus_tag {
+        if let Some((head, _)) = local.split_once('+') {
+            copy(&mut out, head);
             // Dropping the tag of `a.+tag` (or `+tag`) would leave no valid local part: keep
             // it then, so a normalised address is always one the syntax check accepts.
-            let untagged = drop_dots(head);
-            if syntax::check_local(&untagged).is_ok() {
-                return untagged;
+            if syntax::check_local(&out).is_ok() {
+                out.push('@');
+                out.push_str(domain);
+                return out;
             }
+            out.clear();
         }
     }
-    drop_dots(&lower)
+    copy(&mut out, local);
+    out.push('@');
+    out.push_str(domain);
+    out
 }
 
-/// For an address rejected only for its TLD, the suggestion a fixed TLD would give.
-fn typo_in_unknown_tld(raw: &str, lists: &EmailLists) -> Option<EmailIssue> {
-    let domain = super::lists::domain_key(&syntax::domain_part(raw)?);
+/// For a domain (as written) rejected only for its TLD, the suggestion a fixed TLD would give.
+fn typo_in_unknown_tld(domain: &str, lists: &EmailLists) -> Option<EmailIssue> {
+    let domain = super::lists::domain_key(domain);
     let suggestion = lists.typo.suggest(&domain, false, |d| lists.is_free(d))?;
     Some(EmailIssue::Typo { domain, suggestion })
 }

@@ -16,7 +16,7 @@ pub use postal::{verify_postal, PostalProblem, PostalVerdict};
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
 use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
-use crate::error::Result;
+use crate::error::{PolarsContext, Result};
 
 /// Name fields judged by `name.placeholder`.
 const NAME_FIELDS: &[&str] = &["first_name", "last_name", "full_name"];
@@ -152,24 +152,30 @@ fn postal_codes(
     ctx: &StageContext,
     findings: &mut Findings,
 ) -> Result<(StringChunked, Vec<FieldStatus>)> {
-    let name = "postal_code_normalized".into();
+    let name = "postal_code_normalized";
     let height = leads.height();
     let Some(codes) = str_column(leads, "postal_code")? else {
         return Ok((
-            StringChunked::full_null(name, height),
+            StringChunked::full_null(name.into(), height),
             vec![FieldStatus::Absent; height],
         ));
     };
-    let distinct = Distinct::new(codes.iter().zip(countries.iter()).map(|(code, country)| {
-        code.filter(|c| !c.trim().is_empty())
-            .map(|code| (code, country.unwrap_or_default()))
-    }));
-    let verdicts = distinct.map(|(code, country)| verify_postal(code, country));
+    // Countries are few: rows key on a country's index, so the key hashes and compares one
+    // string, not two.
+    let country_index = Distinct::new(countries.iter().map(|c| Some(c.unwrap_or_default())));
+    let distinct = Distinct::new(codes.iter().zip(&country_index.row_key).map(
+        |(code, country)| {
+            code.filter(|c| !c.trim().is_empty())
+                .map(|code| (code, country.unwrap_or_default()))
+        },
+    ));
+    let verdicts = distinct.map(|(code, country)| {
+        let country = country_index.keys.get(*country as usize).copied();
+        verify_postal(code, country.unwrap_or_default())
+    });
     let check = ctx.rules.is_enabled("address.postal");
     let mut status = Vec::with_capacity(height);
-    let mut normalized = Vec::with_capacity(height);
     for (row, verdict) in distinct.per_row(&verdicts).enumerate() {
-        normalized.push(verdict.and_then(|v| v.normalized.as_deref()));
         status.push(match verdict {
             Some(v) if v.checked && v.problem.is_none() => FieldStatus::Valid,
             Some(v) if v.checked => FieldStatus::Invalid,
@@ -179,10 +185,10 @@ fn postal_codes(
             findings.push(row as u32, "address.postal", problem.to_string());
         }
     }
-    Ok((
-        StringChunked::from_iter_options(name, normalized.into_iter()),
-        status,
-    ))
+    let normalized = distinct
+        .gather_str(name, verdicts.iter().map(|v| v.normalized.as_deref()))
+        .step("postal_code_normalized")?;
+    Ok((normalized, status))
 }
 
 /// `name.placeholder`: one finding per row naming each junk name field, and rows whose first
@@ -193,49 +199,73 @@ fn name_placeholder(
     findings: &mut Findings,
 ) -> Result<()> {
     let lists = NameLists::new(rules);
-    let mut problems: Vec<Vec<String>> = vec![Vec::new(); leads.height()];
+    // Per name field: each distinct value's part of the detail (`first_name: ...`), if junk.
+    let mut fields: Vec<(Distinct<&str>, Vec<Option<String>>)> = Vec::new();
     for field in NAME_FIELDS {
         let Some(values) = str_column(leads, field)? else {
             continue;
         };
         let distinct = Distinct::new(values.iter());
-        let verdicts = distinct.map(|value| name_problem(value, &lists));
-        for (row, problem) in distinct.per_row(&verdicts).enumerate() {
-            if let (Some(Some(problem)), Some(list)) = (problem, problems.get_mut(row)) {
-                list.push(format!("{field}: {problem}"));
-            }
-        }
+        let parts = distinct
+            .map(|value| name_problem(value, &lists).map(|problem| format!("{field}: {problem}")));
+        fields.push((distinct, parts));
     }
     let first = str_column(leads, "first_name")?;
     let last = str_column(leads, "last_name")?;
     let company = str_column(leads, "company")?;
-    if let (Some(first), Some(last)) = (first, last) {
-        let pairs = Distinct::new(first.iter().zip(last.iter()).map(|(f, l)| f.zip(l)));
-        let verdicts = pairs.map(|(first, last)| split_placeholder(first, last, &lists));
-        for (row, problem) in pairs.per_row(&verdicts).enumerate() {
-            if let (Some(Some(problem)), Some(list)) = (problem, problems.get_mut(row)) {
-                // "John" / "Doe": neither field is junk alone, so the finding names both.
-                if list.is_empty() {
-                    list.push(format!("first_name + last_name: {problem}"));
+    // "John" / "Doe": neither field is junk alone, so the finding names both.
+    let pairs = match (first, last) {
+        (Some(first), Some(last)) => {
+            let pairs = Distinct::new(first.iter().zip(last.iter()).map(|(f, l)| f.zip(l)));
+            let parts = pairs.map(|(first, last)| {
+                split_placeholder(first, last, &lists)
+                    .map(|problem| format!("first_name + last_name: {problem}"))
+            });
+            Some((pairs, parts))
+        }
+        _ => None,
+    };
+    let same_everywhere = NameProblem::SameInEveryField.to_string();
+    let mut field_iters: Vec<_> = fields
+        .iter()
+        .map(|(distinct, parts)| distinct.per_row(parts))
+        .collect();
+    let mut pair_iter = pairs
+        .as_ref()
+        .map(|(distinct, parts)| distinct.per_row(parts));
+    let mut triples = match (first, last, company) {
+        (Some(first), Some(last), Some(company)) => {
+            Some(first.iter().zip(last.iter()).zip(company.iter()))
+        }
+        _ => None,
+    };
+    for row in 0..leads.height() {
+        let mut detail = String::new();
+        for rows in field_iters.iter_mut() {
+            if let Some(Some(Some(part))) = rows.next() {
+                if !detail.is_empty() {
+                    detail.push_str("; ");
                 }
+                detail.push_str(part);
             }
         }
-    }
-    if let (Some(first), Some(last), Some(company)) = (first, last, company) {
-        let rows = first.iter().zip(last.iter()).zip(company.iter());
-        for (row, ((first, last), company)) in rows.enumerate() {
-            if let (Some(first), Some(last), Some(company), Some(list)) =
-                (first, last, company, problems.get_mut(row))
-            {
-                if same_in_every_field(first, last, company) {
-                    list.push(NameProblem::SameInEveryField.to_string());
-                }
+        if let Some(Some(Some(Some(part)))) = pair_iter.as_mut().map(Iterator::next) {
+            if detail.is_empty() {
+                detail.push_str(part);
             }
         }
-    }
-    for (row, list) in problems.into_iter().enumerate() {
-        if !list.is_empty() {
-            findings.push(row as u32, "name.placeholder", list.join("; "));
+        if let Some(Some(((Some(first), Some(last)), Some(company)))) =
+            triples.as_mut().map(Iterator::next)
+        {
+            if same_in_every_field(first, last, company) {
+                if !detail.is_empty() {
+                    detail.push_str("; ");
+                }
+                detail.push_str(&same_everywhere);
+            }
+        }
+        if !detail.is_empty() {
+            findings.push(row as u32, "name.placeholder", detail);
         }
     }
     Ok(())

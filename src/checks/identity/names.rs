@@ -102,11 +102,7 @@ impl Placeholders {
 
 /// Whole-value comparison form: lower-case, whitespace removed ("N / A" = "n/a").
 fn whole_key(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    whole_key_chars(value).collect()
 }
 
 /// Placeholder lists for one rules file: the built-in list plus the rules' extras.
@@ -254,8 +250,18 @@ pub fn split_placeholder(first: &str, last: &str, lists: &NameLists) -> Option<N
 /// `first == last == company` (ignoring case and spacing), all three present: a form filled
 /// with one word everywhere.
 pub fn same_in_every_field(first: &str, last: &str, company: &str) -> bool {
-    let first = whole_key(first);
-    !first.is_empty() && first == whole_key(last) && first == whole_key(company)
+    // `whole_key`s compared character by character, unbuilt: this runs on every row, and the
+    // three fields nearly always differ within the first few characters.
+    let key = whole_key_chars;
+    key(first).next().is_some() && key(first).eq(key(last)) && key(first).eq(key(company))
+}
+
+/// The characters of [`whole_key`].
+fn whole_key_chars(value: &str) -> impl Iterator<Item = char> + '_ {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub use verify::{verify_phone, PhoneProblem, PhoneType, PhoneVerdict};
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
 use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
-use crate::error::Result;
+use crate::error::{PolarsContext, Result};
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -147,25 +147,52 @@ impl Stage for PhoneStage {
         }
         let default_country = ctx.rules.leads.default_country.to_ascii_uppercase();
         // The identity stage normalised the country; a row's own country (not the default)
-        // is what a number can mismatch.
-        let own_country = column_values(str_column(leads, "country_normalized")?, height);
-        let written_country = column_values(str_column(leads, "country")?, height);
-        // Per row: the region numbers are read in, and whether it is the row's own country.
-        let regions: Vec<(&str, bool)> = own_country
+        // is what a number can mismatch. Regions are few: rows key on a region's index, so the
+        // phone key below hashes and compares one string, not two.
+        let own_country = str_column(leads, "country_normalized")?;
+        let written_country = str_column(leads, "country")?;
+        let countries = match own_country {
+            Some(own) => Distinct::new(own.iter()),
+            None => Distinct::new(std::iter::repeat_n(None, height)),
+        };
+        let mut regions: Vec<&str> = countries.keys.clone();
+        let default_region = match regions.iter().position(|r| *r == default_country) {
+            Some(index) => index as u32,
+            None => {
+                regions.push(default_country.as_str());
+                (regions.len() - 1) as u32
+            }
+        };
+        // Per row: the region numbers are read in.
+        let row_region: Vec<u32> = countries
+            .row_key
             .iter()
-            .zip(&written_country)
-            .map(|(own, written)| match own {
-                Some(country) => (*country, written.is_some_and(|w| !w.trim().is_empty())),
-                None => (default_country.as_str(), false),
-            })
+            .map(|key| key.unwrap_or(default_region))
             .collect();
+        // Per row: whether the region is the row's own country (written, and recognised).
+        let explicit: Vec<bool> = match written_country {
+            Some(written) => countries
+                .row_key
+                .iter()
+                .zip(written.iter())
+                .map(|(own, written)| {
+                    own.is_some() && written.is_some_and(|w| !w.trim().is_empty())
+                })
+                .collect(),
+            None => vec![false; height],
+        };
         let distinct = Distinct::new(
             phones
                 .iter()
-                .zip(&regions)
-                .map(|(v, (region, _))| v.filter(|v| !v.trim().is_empty()).map(|v| (v, *region))),
+                .zip(&row_region)
+                .map(|(v, region)| v.filter(|v| !v.trim().is_empty()).map(|v| (v, *region))),
         );
-        let verdicts = distinct.map(|(raw, region)| verify_phone(raw, region));
+        let verdicts = distinct.map(|(raw, region)| {
+            verify_phone(
+                raw,
+                regions.get(*region as usize).copied().unwrap_or_default(),
+            )
+        });
 
         let defaults = &ctx.rules.leads.default_channels;
         let channels = Distinct::new(
@@ -178,23 +205,21 @@ impl Stage for PhoneStage {
         let check_type = ctx.rules.is_enabled("phone.type");
         let check_country = ctx.rules.is_enabled("phone.country_mismatch");
         let check_invalid = ctx.rules.is_enabled("phone.invalid");
+        // The same few (type, channel) messages come up on many rows.
+        let mut type_messages: Vec<((PhoneType, Channel), String)> = Vec::new();
         let mut status = Vec::with_capacity(height);
-        let mut columns: [Vec<Option<&str>>; 3] =
-            std::array::from_fn(|_| Vec::with_capacity(height));
         let mut types: BTreeMap<&str, usize> = BTreeMap::new();
         let rows = distinct
             .per_row(&verdicts)
             .zip(channels.per_row(&channel_sets))
-            .zip(&regions);
-        for (row, ((verdict, lead_channels), &(lead_country, explicit))) in rows.enumerate() {
+            .zip(row_region.iter().zip(&explicit));
+        for (row, ((verdict, lead_channels), (&region, &explicit))) in rows.enumerate() {
             let Some(verdict) = verdict else {
                 status.push(FieldStatus::Absent);
-                columns.iter_mut().for_each(|c| c.push(None));
                 continue;
             };
             if let Some(problem) = &verdict.invalid {
                 status.push(FieldStatus::Invalid);
-                columns.iter_mut().for_each(|c| c.push(None));
                 if check_invalid {
                     findings.push(row as u32, "phone.invalid", problem.to_string());
                 }
@@ -202,30 +227,35 @@ impl Stage for PhoneStage {
             }
             status.push(FieldStatus::Valid);
             let kind = verdict.phone_type.map(PhoneType::as_str);
-            columns[0].push(verdict.e164.as_deref());
-            columns[1].push(kind);
-            columns[2].push(verdict.region.as_deref());
             *types.entry(kind.unwrap_or("unknown")).or_default() += 1;
             if check_type {
                 for &channel in lead_channels.into_iter().flatten() {
                     let accepted = ctx.rules.phone.accepted_types(channel);
                     if let (Some(accepted), Some(kind)) = (accepted, verdict.phone_type) {
                         if !accepted.contains(&kind) {
-                            findings.push(
-                                row as u32,
-                                "phone.type",
-                                format!(
-                                    "a {} number cannot serve the lead's {} channel",
-                                    kind.as_str(),
-                                    channel.as_str()
-                                ),
-                            );
+                            let message = match type_messages
+                                .iter()
+                                .find(|(key, _)| *key == (kind, channel))
+                            {
+                                Some((_, message)) => message.clone(),
+                                None => {
+                                    let message = format!(
+                                        "a {} number cannot serve the lead's {} channel",
+                                        kind.as_str(),
+                                        channel.as_str()
+                                    );
+                                    type_messages.push(((kind, channel), message.clone()));
+                                    message
+                                }
+                            };
+                            findings.push(row as u32, "phone.type", message);
                         }
                     }
                 }
             }
             let non_geographic = verdict.region.as_deref() == Some("001");
             if check_country && explicit && !non_geographic && !verdict.valid_in_default_region {
+                let lead_country = regions.get(region as usize).copied().unwrap_or_default();
                 findings.push(
                     row as u32,
                     "phone.country_mismatch",
@@ -236,7 +266,24 @@ impl Stage for PhoneStage {
                 );
             }
         }
-        let [e164, kind, region] = columns;
+        // Valid numbers only; the columns are gathered from the distinct verdicts.
+        let valid = |verdict: &'_ PhoneVerdict| verdict.invalid.is_none();
+        let column = |name: &str, value: &dyn Fn(&PhoneVerdict) -> Option<&str>| {
+            distinct
+                .gather_str(
+                    name,
+                    verdicts
+                        .iter()
+                        .map(|verdict| value(verdict).filter(|_| valid(verdict))),
+                )
+                .map(IntoColumn::into_column)
+                .step(name)
+        };
+        let columns = vec![
+            column("phone_e164", &|v| v.e164.as_deref())?,
+            column("phone_type", &|v| v.phone_type.map(PhoneType::as_str))?,
+            column("phone_region", &|v| v.region.as_deref())?,
+        ];
         let breakdown = types.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
         let (summary, report) = field_report(
             leads,
@@ -247,14 +294,7 @@ impl Stage for PhoneStage {
             breakdown,
         )?;
         Ok(StageOutput {
-            columns: vec![
-                StringChunked::from_iter_options("phone_e164".into(), e164.into_iter())
-                    .into_column(),
-                StringChunked::from_iter_options("phone_type".into(), kind.into_iter())
-                    .into_column(),
-                StringChunked::from_iter_options("phone_region".into(), region.into_iter())
-                    .into_column(),
-            ],
+            columns,
             findings,
             summary: vec![summary],
             report: Some(report),
