@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::checks::{self, check_info, Findings, SideInputs, StageContext};
 use crate::error::{Error, Location, Result};
 use crate::frame::LeadFrame;
-use crate::ingest::{read_table, ContactColumns, HeaderMap, SourceSpec, Table};
+use crate::ingest::{read_table, ContactColumns, HeaderMap, InputInfo, SourceSpec, Table};
 use crate::progress::Progress;
 use crate::render;
 use crate::rules::{Action, Rules};
@@ -165,20 +165,25 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         }
     }
     let mut leads = LeadFrame::from_tables(&tables)?;
+    // The lead frame holds its own (rechunked) copy of every row: the files' frames would
+    // double the memory of the lead data for the rest of the run.
+    let lead_files: Vec<InputInfo> = tables.into_iter().map(|t| t.info).collect();
     step.done(leads.height());
 
-    let ctx = StageContext {
-        rules,
-        as_of: options.as_of,
-        side: &side,
-    };
+    let mut side = side;
     let mut findings = Findings::default();
     let mut summary_sections = serde_json::Map::new();
     let mut report_sections = Vec::new();
     let mut gate_notes: Vec<GateNote> = Vec::new();
     for (name, stage) in checks::stages() {
         let step = options.progress.step(name);
+        let ctx = StageContext {
+            rules,
+            as_of: options.as_of,
+            side: &side,
+        };
         let output = stage.run(&leads.frame, &ctx)?;
+        side.release_read_by(name);
         leads.add_columns(output.columns)?;
         findings.extend(output.findings);
         summary_sections.extend(output.summary);
@@ -214,16 +219,16 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
             ))
         })
         .collect();
-    let sources = source_summaries(&tables, &leads, &findings, &verdicts, &enabled)?;
+    let sources = source_summaries(&lead_files, &leads, &findings, &verdicts, &enabled)?;
     let scorecard = render::scorecard::build(&sources, &findings, &enabled, &rules.sources);
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
     step.done(height);
 
-    let mut inputs: Vec<InputEntry> = tables
+    let mut inputs: Vec<InputEntry> = lead_files
         .iter()
-        .map(|t| InputEntry {
+        .map(|info| InputEntry {
             role: "leads",
-            info: t.info.clone(),
+            info: info.clone(),
         })
         .collect();
     for (role, table) in [("consent", &side.consent), ("known", &side.known)] {
@@ -324,22 +329,22 @@ fn rows_per_check(
 }
 
 fn source_summaries(
-    tables: &[Table],
+    lead_files: &[InputInfo],
     leads: &LeadFrame,
     findings: &Findings,
     verdicts: &Verdicts,
     enabled: &[&str],
 ) -> Result<Vec<SourceSummary>> {
-    let mut summaries = Vec::with_capacity(tables.len());
+    let mut summaries = Vec::with_capacity(lead_files.len());
     let mut start = 0usize;
-    for table in tables {
-        let end = start + table.info.rows;
+    for info in lead_files {
+        let end = start + info.rows;
         let rejected = verdicts.rejected[start..end].iter().filter(|&&r| r).count();
         let counts = rows_per_check(findings, enabled, |row| (start..end).contains(&row));
         summaries.push(SourceSummary {
-            source: table.info.source.clone(),
-            rows: table.info.rows,
-            accepted: table.info.rows - rejected,
+            source: info.source.clone(),
+            rows: info.rows,
+            accepted: info.rows - rejected,
             rejected,
             checks: enabled
                 .iter()

@@ -92,6 +92,22 @@ pub struct SideInputs {
     pub suppress: Vec<PathBuf>,
 }
 
+impl SideInputs {
+    /// Frees the frames of the side tables that only `stage` reads, once it has run: the
+    /// consent records can be the largest input, and later stages need the memory. Their
+    /// `info` stays for the summary.
+    pub fn release_read_by(&mut self, stage: &str) {
+        let table = match stage {
+            "dedup" => &mut self.known,
+            "consent" => &mut self.consent,
+            _ => return,
+        };
+        if let Some(table) = table {
+            table.frame = DataFrame::empty();
+        }
+    }
+}
+
 /// What every stage may read.
 pub struct StageContext<'a> {
     pub rules: &'a Rules,
