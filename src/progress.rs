@@ -85,7 +85,13 @@ fn memory_mb() -> Option<(u64, u64)> {
         status
             .lines()
             .find_map(|line| line.strip_prefix(key))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
     };
     Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
