@@ -6,12 +6,14 @@
 //! (ignoring case, spaces and punctuation); other columns keep their header. Problems with a
 //! file become one `Error::Input` naming the file and, where it applies, line/row and column.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use serde::Serialize;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, PolarsContext, Result};
@@ -121,6 +123,9 @@ pub struct InputInfo {
 }
 
 /// One input read into a frame of string columns (recognised columns under canonical names).
+/// A large CSV/TSV or NDJSON file is parsed in pieces, and each column keeps one array chunk
+/// per piece: joining them here would copy every column once more, and the lead frame and
+/// the consent records join their columns anyway (`rechunk`) when they need them contiguous.
 pub struct Table {
     pub info: InputInfo,
     pub frame: DataFrame,
@@ -387,19 +392,24 @@ pub fn file_being_read() -> Option<String> {
     READING.with(|reading| reading.borrow().clone())
 }
 
-/// Clears [`READING`] when the read ends, however it ends.
-struct ReadingGuard;
+/// Restores [`READING`] when the read ends, however it ends. It restores the previous value
+/// rather than clearing it: a rayon thread waiting inside one file's read may run a parsing
+/// task of another file, and must name the first file again when that task ends.
+struct ReadingGuard {
+    previous: Option<String>,
+}
 
 impl ReadingGuard {
     fn new(path: &str) -> ReadingGuard {
-        READING.with(|reading| *reading.borrow_mut() = Some(path.to_string()));
-        ReadingGuard
+        let previous = READING.with(|reading| reading.borrow_mut().replace(path.to_string()));
+        ReadingGuard { previous }
     }
 }
 
 impl Drop for ReadingGuard {
     fn drop(&mut self) {
-        READING.with(|reading| *reading.borrow_mut() = None);
+        let previous = self.previous.take();
+        READING.with(|reading| *reading.borrow_mut() = previous);
     }
 }
 
@@ -420,35 +430,44 @@ pub fn read_table(
         };
         Error::input(at(), why)
     })?;
-    let sha256 = sha256_hex(&raw);
-    let bytes = if gz {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|e| Error::input(at(), format!("not a valid gzip file: {e}")))?;
-        out
-    } else {
-        raw
-    };
-    if bytes.is_empty() {
-        return Err(Error::input(
-            at(),
-            "empty file: expected a header row and data rows",
-        ));
-    }
-    let raw_table = match format {
-        Format::Csv => read_delimited(&bytes, b',', &shown)?,
-        Format::Tsv => read_delimited(&bytes, b'\t', &shown)?,
-        Format::Ndjson => read_ndjson(&bytes, &shown)?,
-        Format::Json => read_json_array(&bytes, &shown)?,
-        Format::Parquet => read_parquet(bytes, &shown)?,
-        Format::Text => {
-            return Err(Error::input(
-                at(),
-                "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
-            ))
-        }
-    };
+    // Hashing is a pass of its own over the file: it runs beside the parse. The parse stays on
+    // this thread (`join` runs its first closure here), where the panic hook finds the file.
+    let (parsed, sha256) = rayon::join(
+        || -> Result<RawTable> {
+            let decompressed;
+            let bytes: &[u8] = if gz {
+                let mut out = Vec::new();
+                flate2::read::MultiGzDecoder::new(raw.as_slice())
+                    .read_to_end(&mut out)
+                    .map_err(|e| Error::input(at(), format!("not a valid gzip file: {e}")))?;
+                decompressed = out;
+                &decompressed
+            } else {
+                &raw
+            };
+            if bytes.is_empty() {
+                return Err(Error::input(
+                    at(),
+                    "empty file: expected a header row and data rows",
+                ));
+            }
+            match format {
+                Format::Csv => read_delimited(bytes, b',', &shown),
+                Format::Tsv => read_delimited(bytes, b'\t', &shown),
+                Format::Ndjson => read_ndjson(bytes, &shown),
+                Format::Json => read_json_array(bytes, &shown),
+                Format::Parquet => read_parquet(bytes, &shown),
+                Format::Text => Err(Error::input(
+                    at(),
+                    "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
+                )),
+            }
+        },
+        || sha256_hex(&raw),
+    );
+    // The columns own their text now: the file's bytes can go before the frame is built.
+    drop(raw);
+    let raw_table = parsed?;
     if raw_table.rows == 0 {
         return Err(Error::input(
             at(),
@@ -544,26 +563,255 @@ fn utf8_field<'a>(
     })
 }
 
+/// Bytes of CSV/TSV text one parsing task takes (it runs on to the next record boundary).
+/// Large enough that a task's fixed costs (a reader, a builder per column, one more array
+/// piece per column to join) vanish against its rows; small enough that the two tasks of a
+/// small file still run on both cores and that a large file's tasks balance.
+const DELIMITED_CHUNK_BYTES: usize = 4 << 20;
+
 fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
-    check_not_utf16(bytes, path)?;
+    read_delimited_in_chunks(bytes, delimiter, path, DELIMITED_CHUNK_BYTES)
+}
+
+fn malformed(delimiter: u8) -> &'static str {
+    if delimiter == b'\t' {
+        "TSV"
+    } else {
+        "CSV"
+    }
+}
+
+/// Offsets where records start, about `chunk_bytes` apart, beginning with 0: the pieces of
+/// `text` that can be parsed on their own. Quote state is tracked as csv_core tracks it (no
+/// escape character, doubled quotes, no comments): a quote opens a quoted field only at the
+/// start of a field; inside one, `""` is a quote and a lone `"` closes it; a quote anywhere
+/// else is data. After a quote that is never closed the rest of the text is one record, so no
+/// offset follows it. Offsets are only taken where [`clean_split`] allows.
+fn record_starts(text: &[u8], delimiter: u8, chunk_bytes: usize) -> Vec<usize> {
+    let chunk_bytes = chunk_bytes.max(1);
+    let mut starts = vec![0];
+    let mut target = chunk_bytes;
+    // Invariant: `pos` is outside any quoted field.
+    let mut pos = 0;
+    loop {
+        let next_quote = memchr::memchr(b'"', &text[pos..]).map_or(text.len(), |i| pos + i);
+        // Up to the next quote every `\n` ends a record (or a blank line).
+        while target < next_quote {
+            let from = target.max(pos);
+            let Some(i) = memchr::memchr(b'\n', &text[from..next_quote]) else {
+                break;
+            };
+            let start = from + i + 1;
+            if start < text.len() && clean_split(text, start) {
+                starts.push(start);
+                target = start + chunk_bytes;
+            } else {
+                target = start;
+            }
+        }
+        if next_quote >= text.len() {
+            return starts;
+        }
+        let opens_field = next_quote == 0
+            || matches!(text[next_quote - 1], b'\n' | b'\r')
+            || text[next_quote - 1] == delimiter;
+        pos = next_quote + 1;
+        if opens_field {
+            loop {
+                let Some(i) = memchr::memchr(b'"', &text[pos..]) else {
+                    return starts;
+                };
+                let quote = pos + i;
+                if text.get(quote + 1) == Some(&b'"') {
+                    pos = quote + 2;
+                } else {
+                    pos = quote + 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Whether a reader started at `start` (just after a `\n` outside quotes) reads what a
+/// reader of the whole text reads from there, positions included. A record's position is
+/// where the reader stood when it began reading it: just after the previous record's
+/// terminator, blank lines included in the new record's span. csv_core consumes a `\n`
+/// terminator with its record, so after `x\n` the whole-text reader stands at `start`, as a
+/// new reader does; after `x\r\n` it stands on the `\n` (one byte and one line earlier,
+/// which [`parse_delimited_chunk`] corrects for the piece's first record). After a blank
+/// line it stands further back, so no piece starts there. Nor where the text starts with a
+/// byte-order mark: a new csv reader would drop it.
+fn clean_split(text: &[u8], start: usize) -> bool {
+    let terminator = |i: usize| matches!(text[i], b'\n' | b'\r');
+    let ends_record = match start.checked_sub(2) {
+        Some(before) if !terminator(before) => true,
+        Some(before) if text[before] == b'\r' => {
+            before.checked_sub(1).is_some_and(|b| !terminator(b))
+        }
+        _ => false,
+    };
+    ends_record && !text[start..].starts_with(&[0xEF, 0xBB, 0xBF])
+}
+
+/// A problem found while parsing one piece of a CSV/TSV file, with lines counted from the
+/// file's start and rows from the piece's: [`read_delimited_in_chunks`] turns it into the
+/// error a parse of the whole file would give.
+enum ChunkProblem {
+    Csv {
+        line: Option<usize>,
+        message: String,
+    },
+    Ragged {
+        line: usize,
+        row: usize,
+        fields: usize,
+    },
+    NotUtf8 {
+        line: usize,
+        row: usize,
+        column: usize,
+    },
+}
+
+/// One piece of a CSV/TSV file, parsed.
+struct DelimitedChunk {
+    columns: Vec<StringChunked>,
+    rows: usize,
+    /// Line and byte offset (in the file) where its last record starts.
+    last_record: Option<(usize, usize)>,
+}
+
+/// A piece of CSV/TSV text and where it lies in the file.
+struct DelimitedPiece<'a> {
+    bytes: &'a [u8],
+    /// Byte offset of the piece in the (BOM-less) text.
+    start: usize,
+    /// Lines before the piece.
+    lines_before: usize,
+    /// `\n`s in the piece: about its rows, the capacity its columns start with.
+    newlines: usize,
+}
+
+fn parse_delimited_chunk(
+    piece: &DelimitedPiece,
+    text: &[u8],
+    delimiter: u8,
+    headers: &[String],
+) -> std::result::Result<DelimitedChunk, ChunkProblem> {
+    let chunk = piece.bytes;
+    // The first piece starts with the header row (read already); a piece after `\r\n` has
+    // its first record one byte and one line earlier (see `clean_split`).
+    let skip_header = piece.start == 0;
+    let after_cr = piece.start >= 2 && text[piece.start - 2] == b'\r';
+    let mut first_record = true;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(strip_bom(bytes));
+        .from_reader(chunk);
+    // Reading a byte slice cannot fail (no I/O, and `flexible` allows any field count); kept
+    // so that a failure would still be an error rather than a panic.
+    let csv_problem = |e: csv::Error| ChunkProblem::Csv {
+        line: e.position().map(|p| piece.lines_before + p.line() as usize),
+        message: format!("malformed {}: {e}", malformed(delimiter)),
+    };
+    let mut record = csv::ByteRecord::new();
+    if skip_header && !reader.read_byte_record(&mut record).map_err(csv_problem)? {
+        return Ok(DelimitedChunk {
+            columns: Vec::new(),
+            rows: 0,
+            last_record: None,
+        });
+    }
+    // Sized for the piece's lines at once: growing by doubling would copy the cells and leave
+    // up to half of each column's allocation unused, for every piece.
+    let mut builders: Vec<StringChunkedBuilder> = headers
+        .iter()
+        .map(|h| StringChunkedBuilder::new(h.as_str().into(), piece.newlines + 1))
+        .collect();
+    let mut rows = 0usize;
+    let mut last_record = None;
+    while reader.read_byte_record(&mut record).map_err(csv_problem)? {
+        rows += 1;
+        let (local_line, local_byte) = record
+            .position()
+            .map_or((rows + 1, 0), |p| (p.line() as usize, p.byte() as usize));
+        let shift = usize::from(after_cr && std::mem::take(&mut first_record));
+        let line = piece.lines_before + local_line - shift;
+        last_record = Some((line, piece.start + local_byte - shift));
+        if record.len() != headers.len() {
+            // A line holding only whitespace is not a row.
+            if record.len() == 1
+                && record
+                    .get(0)
+                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
+                rows -= 1;
+                continue;
+            }
+            return Err(ChunkProblem::Ragged {
+                line,
+                row: rows,
+                fields: record.len(),
+            });
+        }
+        // One UTF-8 check per record (an ASCII scan of the whole record when it is ASCII),
+        // not one per field; the error names the first field that is not UTF-8.
+        let text = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+            Ok(text) => text,
+            Err(e) => {
+                return Err(ChunkProblem::NotUtf8 {
+                    line,
+                    row: rows,
+                    column: e.utf8_error().field(),
+                })
+            }
+        };
+        for (field, builder) in text.iter().zip(builders.iter_mut()) {
+            if field.is_empty() {
+                builder.append_null();
+            } else {
+                builder.append_value(field);
+            }
+        }
+        record = text.into_byte_record();
+    }
+    Ok(DelimitedChunk {
+        columns: builders
+            .into_iter()
+            .map(StringChunkedBuilder::finish)
+            .collect(),
+        rows,
+        last_record,
+    })
+}
+
+/// Parses a CSV/TSV file in pieces of about `chunk_bytes` on all cores. Lines and rows in
+/// errors count from the start of the file, and the first error in file order is reported,
+/// as a parse from start to end would.
+fn read_delimited_in_chunks(
+    bytes: &[u8],
+    delimiter: u8,
+    path: &str,
+    chunk_bytes: usize,
+) -> Result<RawTable> {
+    use rayon::prelude::*;
+
+    check_not_utf16(bytes, path)?;
+    let text = strip_bom(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
     let mut record = csv::ByteRecord::new();
     let csv_error = |e: csv::Error| {
         let mut at = Location::file(path);
         if let Some(pos) = e.position() {
             at = at.line(pos.line() as usize);
         }
-        Error::input(
-            at,
-            format!(
-                "malformed {}: {e}",
-                if delimiter == b'\t' { "TSV" } else { "CSV" }
-            ),
-        )
+        Error::input(at, format!("malformed {}: {e}", malformed(delimiter)))
     };
     if !reader.read_byte_record(&mut record).map_err(csv_error)? {
         return Err(Error::input(
@@ -586,52 +834,85 @@ fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
             text.to_string()
         });
     }
-    let mut builders: Vec<StringChunkedBuilder> = headers
+
+    let starts = record_starts(text, delimiter, chunk_bytes);
+    let ends: Vec<usize> = starts
         .iter()
-        .map(|h| StringChunkedBuilder::new(h.as_str().into(), 1024))
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(text.len()))
         .collect();
+    let newlines: Vec<usize> = starts
+        .par_iter()
+        .zip(&ends)
+        .map(|(&start, &end)| memchr::memchr_iter(b'\n', &text[start..end]).count())
+        .collect();
+    let mut lines_before = 0;
+    let pieces: Vec<DelimitedPiece> = starts
+        .iter()
+        .zip(&ends)
+        .zip(&newlines)
+        .map(|((&start, &end), &newlines)| {
+            let piece = DelimitedPiece {
+                bytes: &text[start..end],
+                start,
+                lines_before,
+                newlines,
+            };
+            lines_before += newlines;
+            piece
+        })
+        .collect();
+    let parsed: Vec<_> = pieces
+        .par_iter()
+        .map(|piece| {
+            let _reading = ReadingGuard::new(path);
+            parse_delimited_chunk(piece, text, delimiter, &headers)
+        })
+        .collect();
+
+    let mut columns: Vec<Option<StringChunked>> = vec![None; headers.len()];
     let mut rows = 0usize;
     let (mut last_record_line, mut last_record_byte) = (1, 0);
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        rows += 1;
-        let line = record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(rows + 1);
-        last_record_line = line;
-        last_record_byte = record.position().map(|p| p.byte() as usize).unwrap_or(0);
-        if record.len() != headers.len() {
-            // A line holding only whitespace is not a row.
-            if record.len() == 1
-                && record
-                    .get(0)
-                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
-                rows -= 1;
-                continue;
+    for chunk in parsed {
+        let chunk = chunk.map_err(|problem| match problem {
+            ChunkProblem::Csv { line, message } => {
+                let mut at = Location::file(path);
+                if let Some(line) = line {
+                    at = at.line(line);
+                }
+                Error::input(at, message)
             }
-            return Err(Error::input(
-                Location::file(path).line(line).row(rows),
+            ChunkProblem::Ragged { line, row, fields } => Error::input(
+                Location::file(path).line(line).row(rows + row),
                 format!(
-                    "ragged row: {} fields where the header has {}",
-                    record.len(),
+                    "ragged row: {fields} fields where the header has {}",
                     headers.len()
                 ),
-            ));
+            ),
+            ChunkProblem::NotUtf8 { line, row, column } => Error::input(
+                Location::file(path)
+                    .line(line)
+                    .row(rows + row)
+                    .column(headers.get(column).map_or("", String::as_str)),
+                "not valid UTF-8 text; convert the file to UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`)",
+            ),
+        })?;
+        if let Some(last_record) = chunk.last_record {
+            (last_record_line, last_record_byte) = last_record;
         }
-        for ((field, builder), header) in record.iter().zip(builders.iter_mut()).zip(&headers) {
-            let text = utf8_field(field, path, line, Some(rows), header)?;
-            if text.is_empty() {
-                builder.append_null();
-            } else {
-                builder.append_value(text);
+        rows += chunk.rows;
+        for (joined, piece) in columns.iter_mut().zip(chunk.columns) {
+            match joined {
+                Some(joined) => joined.append_owned(piece).step("reading input")?,
+                None => *joined = Some(piece),
             }
         }
     }
     // An unclosed quote swallows every line after it into the last record's last field,
     // silently merging rows. Quotes pair up in a well-formed record, so a last record that
     // spans lines with an odd number of quotes was never closed.
-    let tail = strip_bom(bytes).get(last_record_byte..).unwrap_or_default();
+    let tail = text.get(last_record_byte..).unwrap_or_default();
     let tail = tail.trim_ascii_end();
     if tail.contains(&b'\n') && tail.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         return Err(Error::input(
@@ -640,63 +921,243 @@ fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
         ));
     }
     Ok(RawTable {
-        headers,
-        columns: builders
-            .into_iter()
-            .map(StringChunkedBuilder::finish)
+        columns: headers
+            .iter()
+            .zip(columns)
+            .map(|(header, column)| match column {
+                Some(column) => column,
+                None => StringChunked::full_null(header.as_str().into(), 0),
+            })
             .collect(),
+        headers,
         rows,
     })
+}
+
+/// Bytes of NDJSON text one parsing task takes (it runs on to the end of a line).
+const NDJSON_CHUNK_BYTES: usize = 4 << 20;
+
+/// One cell of a JSON object as [`JsonColumns`] stores it, borrowed from the file's text
+/// where it can be: `None` for null and empty strings.
+type JsonCell<'a> = Option<Cow<'a, str>>;
+
+/// Reads a JSON object's entries in order into a reused list of (key, cell), without
+/// building a `serde_json::Value` for the object or its strings.
+struct JsonObjectEntries<'e, 'a>(&'e mut Vec<(Cow<'a, str>, JsonCell<'a>)>);
+
+impl<'de> DeserializeSeed<'de> for JsonObjectEntries<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonObjectEntries<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<(), M::Error> {
+        while let Some(key) = map.next_key_seed(JsonKey)? {
+            let cell = map.next_value_seed(JsonCellSeed)?;
+            self.0.push((key, cell));
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed unless it holds escapes.
+struct JsonKey;
+
+impl<'de> DeserializeSeed<'de> for JsonKey {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonKey {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E>(self, key: &str) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(key.to_string()))
+    }
+
+    fn visit_string<E>(self, key: String) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(key))
+    }
+}
+
+/// A value as the text [`json_cell_text`] gives for it.
+struct JsonCellSeed;
+
+impl<'de> DeserializeSeed<'de> for JsonCellSeed {
+    type Value = JsonCell<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<JsonCell<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+// Numbers and nested values go through `serde_json::Value`, exactly as `json_cell_text`
+// formats them; strings, booleans and null (the common cells) do not.
+impl<'de> Visitor<'de> for JsonCellSeed {
+    type Value = JsonCell<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<JsonCell<'de>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> std::result::Result<JsonCell<'de>, E> {
+        Ok(Some(Cow::Borrowed(if value { "true" } else { "false" })))
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> std::result::Result<JsonCell<'de>, E> {
+        Ok((!value.is_empty()).then_some(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> std::result::Result<JsonCell<'de>, E> {
+        Ok((!value.is_empty()).then(|| Cow::Owned(value.to_string())))
+    }
+
+    fn visit_string<E>(self, value: String) -> std::result::Result<JsonCell<'de>, E> {
+        Ok((!value.is_empty()).then_some(Cow::Owned(value)))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> std::result::Result<JsonCell<'de>, E> {
+        Ok(json_cell_text(serde_json::Value::Number(value.into())).map(Cow::Owned))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> std::result::Result<JsonCell<'de>, E> {
+        Ok(json_cell_text(serde_json::Value::Number(value.into())).map(Cow::Owned))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> std::result::Result<JsonCell<'de>, E> {
+        // As serde_json's own `Value` does: a float JSON cannot hold is null.
+        let value = serde_json::Number::from_f64(value)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number);
+        Ok(json_cell_text(value).map(Cow::Owned))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<JsonCell<'de>, A::Error> {
+        let value =
+            serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(json_cell_text(value).map(Cow::Owned))
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> std::result::Result<JsonCell<'de>, M::Error> {
+        let value =
+            serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(json_cell_text(value).map(Cow::Owned))
+    }
+}
+
+/// A JSON value as cell text: null and empty strings are no value, strings their text,
+/// numbers, booleans and nested values their compact JSON.
+fn json_cell_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.is_empty() => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
 }
 
 /// Collects JSON objects into string columns: keys in first-seen order, numbers and
 /// booleans as their JSON text, nested values as compact JSON, null and absent keys as null.
 #[derive(Default)]
-struct JsonColumns {
+struct JsonColumns<'a> {
     headers: Vec<String>,
     index: HashMap<String, usize>,
-    cells: Vec<Vec<Option<String>>>,
+    builders: Vec<StringChunkedBuilder>,
+    /// This row's cell per column while its entries are read (a repeated key keeps its last
+    /// value, as in a `serde_json` map).
+    row: Vec<JsonCell<'a>>,
+    /// Columns of the previous row's entries in order: rows of one file mostly list the same
+    /// keys in the same order, so this finds a key's column without hashing it.
+    previous_order: Vec<usize>,
     rows: usize,
 }
 
-impl JsonColumns {
-    fn push(&mut self, object: serde_json::Map<String, serde_json::Value>) {
-        for (key, value) in object {
-            let column = match self.index.get(&key) {
-                Some(&c) => c,
+impl<'a> JsonColumns<'a> {
+    fn push(&mut self, entries: &mut Vec<(Cow<'a, str>, JsonCell<'a>)>) {
+        for (position, (key, cell)) in entries.drain(..).enumerate() {
+            let predicted = self
+                .previous_order
+                .get(position)
+                .copied()
+                .filter(|&c| self.headers[c] == *key);
+            let column = match predicted.or_else(|| self.index.get(key.as_ref()).copied()) {
+                Some(c) => c,
                 None => {
-                    self.index.insert(key.clone(), self.headers.len());
-                    self.headers.push(key);
-                    self.cells.push(vec![None; self.rows]);
-                    self.cells.len() - 1
+                    let mut builder = StringChunkedBuilder::new(key.as_ref().into(), 1024);
+                    for _ in 0..self.rows {
+                        builder.append_null();
+                    }
+                    self.index.insert(key.to_string(), self.headers.len());
+                    self.headers.push(key.into_owned());
+                    self.builders.push(builder);
+                    self.row.push(None);
+                    self.headers.len() - 1
                 }
             };
-            let text = match value {
-                serde_json::Value::Null => None,
-                serde_json::Value::String(s) if s.is_empty() => None,
-                serde_json::Value::String(s) => Some(s),
-                other => Some(other.to_string()),
-            };
-            self.cells[column].push(text);
+            if position < self.previous_order.len() {
+                self.previous_order[position] = column;
+            } else {
+                self.previous_order.push(column);
+            }
+            self.row[column] = cell;
+        }
+        for (builder, cell) in self.builders.iter_mut().zip(&mut self.row) {
+            match cell.take() {
+                Some(text) => builder.append_value(text),
+                None => builder.append_null(),
+            }
         }
         self.rows += 1;
-        for column in &mut self.cells {
-            column.resize(self.rows, None);
-        }
+    }
+
+    fn push_object(&mut self, object: serde_json::Map<String, serde_json::Value>) {
+        let mut entries = object
+            .into_iter()
+            .map(|(key, value)| (Cow::Owned(key), json_cell_text(value).map(Cow::Owned)))
+            .collect();
+        self.push(&mut entries);
     }
 
     fn finish(self) -> RawTable {
-        let columns = self
-            .headers
-            .iter()
-            .zip(self.cells)
-            .map(|(h, cells)| {
-                StringChunked::from_iter_options(h.as_str().into(), cells.into_iter())
-            })
-            .collect();
         RawTable {
             headers: self.headers,
-            columns,
+            columns: self
+                .builders
+                .into_iter()
+                .map(StringChunkedBuilder::finish)
+                .collect(),
             rows: self.rows,
         }
     }
@@ -715,20 +1176,138 @@ fn json_text<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str> {
 }
 
 fn read_ndjson(bytes: &[u8], path: &str) -> Result<RawTable> {
-    let text = json_text(bytes, path)?;
+    read_ndjson_in_chunks(bytes, path, NDJSON_CHUNK_BYTES)
+}
+
+/// Offsets where lines start, about `chunk_bytes` apart, beginning with 0.
+fn line_starts(text: &[u8], chunk_bytes: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut target = chunk_bytes.max(1);
+    while target < text.len() {
+        let Some(newline) = memchr::memchr(b'\n', &text[target..]) else {
+            break;
+        };
+        let start = target + newline + 1;
+        if start < text.len() {
+            starts.push(start);
+        }
+        target = start + chunk_bytes.max(1);
+    }
+    starts
+}
+
+/// A line that is not a JSON object, with line and row counted from its piece's start.
+struct JsonLineProblem {
+    line: usize,
+    row: usize,
+    message: String,
+}
+
+fn parse_ndjson_chunk(piece: &str) -> std::result::Result<RawTable, JsonLineProblem> {
     let mut table = JsonColumns::default();
-    for (i, line) in text.lines().enumerate() {
+    let mut entries = Vec::new();
+    for (i, line) in piece.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let at = || Location::file(path).line(i + 1).row(table.rows + 1);
+        let mut deserializer = serde_json::Deserializer::from_str(line);
+        let fast = JsonObjectEntries(&mut entries)
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end());
+        if fast.is_ok() {
+            table.push(&mut entries);
+            continue;
+        }
+        // Not an object or not JSON: parse the line as any JSON value, as the reader always
+        // did, so the message is the one it always gave.
+        entries.clear();
+        let problem = |message: String| JsonLineProblem {
+            line: i + 1,
+            row: table.rows + 1,
+            message,
+        };
         match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(object)) => table.push(object),
-            Ok(_) => return Err(Error::input(at(), "expected a JSON object on each line")),
-            Err(e) => return Err(Error::input(at(), format!("invalid JSON: {e}"))),
+            Ok(serde_json::Value::Object(object)) => table.push_object(object),
+            Ok(_) => return Err(problem("expected a JSON object on each line".to_string())),
+            Err(e) => return Err(problem(format!("invalid JSON: {e}"))),
         }
     }
     Ok(table.finish())
+}
+
+/// Parses NDJSON in pieces of about `chunk_bytes` on all cores, then joins their columns
+/// (keys in first-seen order across the file). Lines and rows in errors count from the start
+/// of the file, and the first error in file order is reported.
+fn read_ndjson_in_chunks(bytes: &[u8], path: &str, chunk_bytes: usize) -> Result<RawTable> {
+    use rayon::prelude::*;
+
+    let text = json_text(bytes, path)?;
+    let starts = line_starts(text.as_bytes(), chunk_bytes);
+    let pieces: Vec<&str> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain(std::iter::once(&text.len())))
+        // Every start follows a `\n`, so it is a char boundary.
+        .map(|(&start, &end)| text.get(start..end).unwrap_or_default())
+        .collect();
+    let parsed: Vec<_> = pieces
+        .par_iter()
+        .map(|piece| {
+            let _reading = ReadingGuard::new(path);
+            (
+                parse_ndjson_chunk(piece),
+                memchr::memchr_iter(b'\n', piece.as_bytes()).count(),
+            )
+        })
+        .collect();
+
+    let mut headers: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut pieces_by_column: Vec<Vec<(usize, StringChunked)>> = Vec::new();
+    let mut piece_rows = Vec::with_capacity(parsed.len());
+    let (mut rows, mut lines_before) = (0usize, 0usize);
+    for (chunk, newlines) in parsed {
+        let chunk = chunk.map_err(|problem| {
+            Error::input(
+                Location::file(path)
+                    .line(lines_before + problem.line)
+                    .row(rows + problem.row),
+                problem.message,
+            )
+        })?;
+        for (header, column) in chunk.headers.into_iter().zip(chunk.columns) {
+            let c = *index.entry(header.clone()).or_insert_with(|| {
+                headers.push(header);
+                pieces_by_column.push(Vec::new());
+                headers.len() - 1
+            });
+            pieces_by_column[c].push((piece_rows.len(), column));
+        }
+        piece_rows.push(chunk.rows);
+        rows += chunk.rows;
+        lines_before += newlines;
+    }
+    let columns = headers
+        .iter()
+        .zip(pieces_by_column)
+        .map(|(header, pieces)| -> Result<StringChunked> {
+            // A column missing from a piece is null there.
+            let mut pieces = pieces.into_iter().peekable();
+            let mut joined = StringChunked::full_null(header.as_str().into(), 0);
+            for (p, &piece_len) in piece_rows.iter().enumerate() {
+                let part = match pieces.next_if(|(q, _)| *q == p) {
+                    Some((_, column)) => column,
+                    None => StringChunked::full_null(header.as_str().into(), piece_len),
+                };
+                joined.append_owned(part).step("reading input")?;
+            }
+            Ok(joined)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RawTable {
+        headers,
+        columns,
+        rows,
+    })
 }
 
 fn read_json_array(bytes: &[u8], path: &str) -> Result<RawTable> {
@@ -748,7 +1327,7 @@ fn read_json_array(bytes: &[u8], path: &str) -> Result<RawTable> {
     let mut table = JsonColumns::default();
     for (i, item) in items.into_iter().enumerate() {
         match item {
-            serde_json::Value::Object(object) => table.push(object),
+            serde_json::Value::Object(object) => table.push_object(object),
             _ => {
                 return Err(Error::input(
                     Location::file(path).row(i + 1),
@@ -760,7 +1339,7 @@ fn read_json_array(bytes: &[u8], path: &str) -> Result<RawTable> {
     Ok(table.finish())
 }
 
-fn read_parquet(bytes: Vec<u8>, path: &str) -> Result<RawTable> {
+fn read_parquet(bytes: &[u8], path: &str) -> Result<RawTable> {
     let frame = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(|e| {
@@ -892,5 +1471,268 @@ mod tests {
         assert_eq!(table.columns[1].get(0), Some("5"));
         assert_eq!(table.columns[2].get(1), Some("[1,2]"));
         assert_eq!(table.columns[0].get(1), None);
+    }
+
+    /// Every column's header and cells.
+    type Cells = Vec<(String, Vec<Option<String>>)>;
+
+    /// Cells of every column, for comparing parses.
+    fn cells(table: &RawTable) -> Cells {
+        table
+            .headers
+            .iter()
+            .zip(&table.columns)
+            .map(|(h, c)| {
+                assert_eq!(c.len(), table.rows, "column {h}");
+                (h.clone(), c.iter().map(|v| v.map(str::to_string)).collect())
+            })
+            .collect()
+    }
+
+    fn outcome(result: Result<RawTable>) -> std::result::Result<(usize, Cells), String> {
+        result
+            .map(|t| (t.rows, cells(&t)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// xorshift64*: a tiny seeded generator for the random-input tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+    }
+
+    #[test]
+    fn csv_in_small_pieces_parses_as_one_piece() {
+        // Quotes, doubled quotes, stray quotes, CR/LF/CRLF, blank and whitespace lines,
+        // ragged rows and bad UTF-8, cut into pieces of every small size: each parse must
+        // give the same rows, or the same error, as parsing the text in one piece.
+        let alphabet: &[&[u8]] = &[
+            b"a", b"bc", b",", b",", b"\"", b"\"", b"\"\"", b"\n", b"\n", b"\r", b"\r\n", b" ",
+            b"\t", b"\xff",
+        ];
+        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+        for case in 0..4000 {
+            let mut text = b"x,y\n".to_vec();
+            let tokens = 1 + rng.below(60);
+            for _ in 0..tokens {
+                text.extend_from_slice(alphabet[rng.below(alphabet.len() as u64) as usize]);
+            }
+            let delimiter = if case % 7 == 0 { b'\t' } else { b',' };
+            let whole = outcome(read_delimited_in_chunks(
+                &text,
+                delimiter,
+                "f.csv",
+                usize::MAX,
+            ));
+            for chunk_bytes in [1, 2, 3, 5, 8, 13] {
+                let pieces = outcome(read_delimited_in_chunks(
+                    &text,
+                    delimiter,
+                    "f.csv",
+                    chunk_bytes,
+                ));
+                assert_eq!(
+                    pieces,
+                    whole,
+                    "chunk_bytes {chunk_bytes}, text {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn record_starts_never_split_a_quoted_field() {
+        let text = b"h1,h2\na,\"x\ny\"\nb,\"p\"\"\nq\"\nc,d\"e\nf,g\n";
+        let starts = record_starts(text, b',', 1);
+        // Records start at 0 (header), 6 (a), 14 (b), 24 (c), 30 (f); none inside quotes.
+        assert_eq!(starts, vec![0, 6, 14, 24, 30]);
+    }
+
+    /// The error of parsing `text` in pieces of 16 bytes, checked against one piece.
+    fn piecewise_error(text: &[u8]) -> String {
+        let pieces = read_delimited_in_chunks(text, b',', "f.csv", 16)
+            .err()
+            .unwrap()
+            .to_string();
+        let whole = read_delimited_in_chunks(text, b',', "f.csv", usize::MAX)
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(pieces, whole);
+        pieces
+    }
+
+    #[test]
+    fn csv_errors_in_a_later_piece_count_lines_and_rows_from_the_file_start() {
+        let mut text = b"email,name\n".to_vec();
+        for i in 0..50 {
+            text.extend_from_slice(format!("a{i}@b.com,\"N\n{i}\"\n\n").as_bytes());
+        }
+        let table = read_delimited_in_chunks(&text, b',', "f.csv", 16).unwrap();
+        assert_eq!(table.rows, 50);
+        assert!(table.columns[1].chunks().len() > 1, "parsed in pieces");
+        assert_eq!(table.columns[1].get(49), Some("N\n49"));
+
+        // 50 rows of two lines, each followed by a blank line: row 51 is on line 152, and
+        // its position (where the reader stood) is the blank line 151 before it.
+        let ragged = [text.clone(), b"c@d.com\n".to_vec()].concat();
+        let err = piecewise_error(&ragged);
+        assert!(
+            err.contains("line 151") && err.contains("row 51") && err.contains("ragged"),
+            "{err}"
+        );
+        let latin1 = [text.clone(), b"c@d.com,Jos\xe9\nx@y.com,\xff\n".to_vec()].concat();
+        let err = piecewise_error(&latin1);
+        assert!(
+            err.contains("row 51") && err.contains("'name'") && err.contains("UTF-8"),
+            "{err}"
+        );
+        let unclosed = [text.clone(), b"c@d.com,\"Ann\nx@y.com,Bob\n".to_vec()].concat();
+        let err = piecewise_error(&unclosed);
+        assert!(err.contains("unbalanced quotes"), "{err}");
+        // The first error in the file wins over a later one in another piece.
+        let both = [ragged.clone(), b"x@y.com,\xff\n".to_vec()].concat();
+        let err = piecewise_error(&both);
+        assert!(err.contains("row 51") && err.contains("ragged"), "{err}");
+        // CRLF line ends: pieces start after `\r\n` and still count lines as one piece does.
+        let crlf = String::from_utf8(ragged.clone())
+            .unwrap()
+            .replace('\n', "\r\n");
+        let err = piecewise_error(crlf.as_bytes());
+        assert!(err.contains("row 51") && err.contains("ragged"), "{err}");
+        let no_blank_lines = String::from_utf8(ragged).unwrap().replace("\n\n", "\r\n");
+        let err = piecewise_error(no_blank_lines.as_bytes());
+        assert!(err.contains("row 51") && err.contains("ragged"), "{err}");
+    }
+
+    #[test]
+    fn ndjson_fast_path_gives_what_a_json_value_gives() {
+        let lines = [
+            r#"{"email":"a@b.com","n":5,"f":1.50,"e":1e3,"neg":-0,"i":-12,"u":18446744073709551615}"#,
+            r#"{"email":"","n":null,"nested":{"b":[1, 2.0,"x",{}],"a":true},"empty":[]}"#,
+            r#"{"n":1,"n":2,"esc\u0061pe":"q\"t\u00e9","flag":false,"big":1e300,"tiny":5e-324}"#,
+            r#"{"late":"x","email":"c@d.com","big":18446744073709551616,"s":"\ud83d\ude00"}"#,
+            r#" { } "#,
+        ];
+        let mut fast = JsonColumns::default();
+        let mut value = JsonColumns::default();
+        let mut entries = Vec::new();
+        for line in lines {
+            let mut deserializer = serde_json::Deserializer::from_str(line);
+            JsonObjectEntries(&mut entries)
+                .deserialize(&mut deserializer)
+                .and_then(|()| deserializer.end())
+                .unwrap();
+            fast.push(&mut entries);
+            match serde_json::from_str::<serde_json::Value>(line).unwrap() {
+                serde_json::Value::Object(object) => value.push_object(object),
+                other => panic!("{other}"),
+            }
+        }
+        assert_eq!(cells(&fast.finish()), cells(&value.finish()));
+    }
+
+    #[test]
+    fn ndjson_in_small_pieces_parses_as_one_piece() {
+        let text = concat!(
+            "{\"email\":\"a@b.com\",\"n\":5,\"f\":1.50,\"e\":1e3,\"neg\":-0}\r\n",
+            "\n",
+            "{\"email\":\"\",\"n\":null,\"nested\":{\"b\":[1, 2.0,\"x\"],\"a\":true}}\n",
+            "{\"n\":1,\"n\":2,\"esc\\u0061pe\":\"q\\\"t\",\"flag\":false}\n",
+            "  \n",
+            "{\"late\":\"x\",\"email\":\"c@d.com\",\"big\":18446744073709551616}\n",
+            "{}\n",
+            "{\"email\":\"é\"}",
+        );
+        let whole = outcome(read_ndjson_in_chunks(
+            text.as_bytes(),
+            "f.ndjson",
+            usize::MAX,
+        ));
+        let (rows, columns) = whole.clone().unwrap();
+        assert_eq!(rows, 6);
+        let column = |name: &str| columns.iter().find(|(h, _)| h == name).unwrap().1.clone();
+        let headers: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
+        assert_eq!(
+            headers,
+            ["email", "n", "f", "e", "neg", "nested", "escape", "flag", "late", "big"]
+        );
+        assert_eq!(column("f")[0].as_deref(), Some("1.5"));
+        assert_eq!(column("e")[0].as_deref(), Some("1000.0"));
+        assert_eq!(column("neg")[0].as_deref(), Some("-0.0"));
+        assert_eq!(
+            column("nested")[1].as_deref(),
+            Some("{\"b\":[1,2.0,\"x\"],\"a\":true}")
+        );
+        assert_eq!(column("n")[1], None);
+        assert_eq!(column("n")[2].as_deref(), Some("2"));
+        assert_eq!(column("escape")[2].as_deref(), Some("q\"t"));
+        assert_eq!(column("big")[3].as_deref(), Some("1.8446744073709552e+19"));
+        assert_eq!(column("late")[0], None);
+        assert_eq!(column("email")[5].as_deref(), Some("é"));
+        for chunk_bytes in [1, 2, 5, 17, 40] {
+            assert_eq!(
+                outcome(read_ndjson_in_chunks(
+                    text.as_bytes(),
+                    "f.ndjson",
+                    chunk_bytes
+                )),
+                whole,
+                "chunk_bytes {chunk_bytes}"
+            );
+        }
+    }
+
+    #[test]
+    fn ndjson_errors_in_a_later_piece_count_lines_and_rows_from_the_file_start() {
+        let mut text = String::new();
+        for i in 0..30 {
+            text.push_str(&format!("{{\"email\":\"a{i}@b.com\"}}\n\n"));
+        }
+        let check = |tail: &str, needles: &[&str]| {
+            let input = format!("{text}{tail}");
+            let whole = read_ndjson_in_chunks(input.as_bytes(), "f.ndjson", usize::MAX)
+                .err()
+                .unwrap()
+                .to_string();
+            let pieces = read_ndjson_in_chunks(input.as_bytes(), "f.ndjson", 10)
+                .err()
+                .unwrap()
+                .to_string();
+            assert_eq!(pieces, whole);
+            for needle in needles {
+                assert!(pieces.contains(needle), "{pieces}");
+            }
+        };
+        check(
+            "[1,2]\n{\"email\":1}\n",
+            &["line 61", "row 31", "expected a JSON object"],
+        );
+        check(
+            "{\"email\":\"x\",}\n",
+            &["line 61", "row 31", "invalid JSON"],
+        );
+        check(
+            "{\"email\":\"x\"} 5\n",
+            &["line 61", "row 31", "invalid JSON"],
+        );
+        check(
+            "{\"email\":[1,}\n[\n",
+            &["line 61", "row 31", "invalid JSON"],
+        );
+        // Text that is not UTF-8 is reported before any line that is not JSON.
+        let input = [b"nope\n".as_slice(), text.as_bytes(), b"{\"e\":\"\xff\"}\n"].concat();
+        let err = read_ndjson_in_chunks(&input, "f.ndjson", 10)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("line 62") && err.contains("UTF-8"), "{err}");
     }
 }
