@@ -80,25 +80,21 @@ pub struct IdentityStage;
 
 impl Stage for IdentityStage {
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
-        let mut findings = Findings::default();
-        let height = leads.height();
-        if ctx.rules.is_enabled("field.missing") {
-            field_missing(leads, &ctx.rules.identity.required_fields, &mut findings)?;
-        }
-        if ctx.rules.is_enabled("name.missing") {
-            let mut no_name = BooleanChunked::full("no_name".into(), true, height);
-            for field in ["first_name", "last_name", "full_name"] {
-                if let Some(values) = str_column(leads, field)? {
-                    no_name = &no_name & &blank_mask(values);
-                }
-            }
-            findings.push_mask(&no_name, "name.missing", "no first, last or full name");
-        }
-        if ctx.rules.is_enabled("name.placeholder") {
-            name_placeholder(leads, &ctx.rules.identity, &mut findings)?;
-        }
-        let countries = country_normalized(leads, &ctx.rules.leads.default_country)?;
-        let (postal_codes, status) = postal_codes(leads, &countries, ctx, &mut findings)?;
+        // Missing fields, placeholder names and places (country, postal code) read
+        // different columns: they run in parallel, and their findings join in this order.
+        let (missing, (placeholders, places)) = rayon::join(
+            || missing_fields(leads, ctx),
+            || rayon::join(|| placeholder_names(leads, ctx), || places(leads, ctx)),
+        );
+        let Places {
+            countries,
+            postal_codes,
+            status,
+            findings: postal_findings,
+        } = places?;
+        let mut findings = missing?;
+        findings.extend(placeholders?);
+        findings.extend(postal_findings);
         let (summary, report) = field_report(
             leads,
             ("identity", "Postal codes", "postal_code"),
@@ -115,6 +111,54 @@ impl Stage for IdentityStage {
             ..StageOutput::default()
         })
     }
+}
+
+/// `field.missing` and `name.missing`.
+fn missing_fields(leads: &DataFrame, ctx: &StageContext) -> Result<Findings> {
+    let mut findings = Findings::default();
+    if ctx.rules.is_enabled("field.missing") {
+        field_missing(leads, &ctx.rules.identity.required_fields, &mut findings)?;
+    }
+    if ctx.rules.is_enabled("name.missing") {
+        let mut no_name = BooleanChunked::full("no_name".into(), true, leads.height());
+        for field in ["first_name", "last_name", "full_name"] {
+            if let Some(values) = str_column(leads, field)? {
+                no_name = &no_name & &blank_mask(values);
+            }
+        }
+        findings.push_mask(&no_name, "name.missing", "no first, last or full name");
+    }
+    Ok(findings)
+}
+
+/// `name.placeholder`.
+fn placeholder_names(leads: &DataFrame, ctx: &StageContext) -> Result<Findings> {
+    let mut findings = Findings::default();
+    if ctx.rules.is_enabled("name.placeholder") {
+        name_placeholder(leads, &ctx.rules.identity, &mut findings)?;
+    }
+    Ok(findings)
+}
+
+/// The normalised country and postal code columns, each row's postal code status and the
+/// `address.postal` findings.
+struct Places {
+    countries: StringChunked,
+    postal_codes: StringChunked,
+    status: Vec<FieldStatus>,
+    findings: Findings,
+}
+
+fn places(leads: &DataFrame, ctx: &StageContext) -> Result<Places> {
+    let mut findings = Findings::default();
+    let countries = country_normalized(leads, &ctx.rules.leads.default_country)?;
+    let (postal_codes, status) = postal_codes(leads, &countries, ctx, &mut findings)?;
+    Ok(Places {
+        countries,
+        postal_codes,
+        status,
+        findings,
+    })
 }
 
 /// `country_normalized`: the row's country as ISO alpha-2 (any spelling: "USA", "U.K.",
