@@ -1,6 +1,14 @@
 use clap::Parser;
 
 fn main() {
+    // Transparent huge pages round the audit's many large, short-lived buffers up to 2 MB
+    // pages: at 1M leads they added ~400 MB to peak memory (3.15 vs 2.76 GB) and no speed.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; the call has no
+    // pointer arguments, and failing (an old kernel) leaves things as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     // A bug must still end as one `error:` line and exit code 2, never a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info
