@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use leadaudit::checks::{self, SideInputs, StageContext};
+use leadaudit::progress::{cpu_seconds, memory_mb};
 use leadaudit::rules::Rules;
 use polars::prelude::*;
 
@@ -334,25 +335,6 @@ fn hostile_leads(start: usize) -> PolarsResult<DataFrame> {
     DataFrame::new(n, columns)
 }
 
-/// CPU seconds (user + system, all threads) this process has used so far (Linux).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    let rest = stat.rsplit_once(')')?.1;
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: f64 = fields.next()?.parse().ok()?;
-    let stime: f64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
-/// Peak resident memory of this process so far (Linux), in MiB.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args()
         .nth(1)
@@ -378,7 +360,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "generated {n} leads in {:.2} s, peak RSS {:.0} MiB",
         generated.elapsed().as_secs_f64(),
-        peak_rss_mib().unwrap_or(f64::NAN)
+        memory_mb().map_or(f64::NAN, |(_, peak)| peak as f64)
     );
     let contact = ["identity", "email", "phone"];
     let started = Instant::now();
@@ -425,7 +407,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "contact stages: {:.2} s wall, {:.2} s CPU for {n} leads ({findings} findings), peak RSS {:.0} MiB, {} threads",
         started.elapsed().as_secs_f64(),
         cpu_seconds().unwrap_or(f64::NAN) - cpu_started,
-        peak_rss_mib().unwrap_or(f64::NAN),
+        memory_mb().map_or(f64::NAN, |(_, peak)| peak as f64),
         rayon::current_num_threads()
     );
     Ok(())

@@ -8,23 +8,13 @@ use std::time::Instant;
 
 // The test generator refers to the engine's input types as `super::…`.
 use leadaudit::checks::dedup::{deduplicate, Checks, Records, Source, TextColumn};
+use leadaudit::progress::memory_mb;
 use leadaudit::rules::Rules;
 
 #[path = "../src/checks/dedup/testgen.rs"]
 mod testgen;
 
 use testgen::{pairwise, records, Generator};
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 fn main() -> Result<(), String> {
     let rows: usize = std::env::args().nth(1).map_or(Ok(1_000_000), |a| {
@@ -77,7 +67,7 @@ fn main() -> Result<(), String> {
         outcome.stats.pairs_per_row,
         outcome.stats.fuzzy_matches,
         outcome.findings.len(),
-        peak_rss_mb()
+        memory_mb().map_or(f64::NAN, |(_, peak)| peak as f64)
     );
     for pass in &outcome.stats.passes {
         println!(

@@ -3,7 +3,7 @@
 //! 100000 × 10, steered γ = 0.1, built-in rules: 999 permutations, 999 bootstrap resamples).
 use std::time::Instant;
 
-use leadaudit::progress::Progress;
+use leadaudit::progress::{cpu_seconds, Progress};
 use leadaudit::rankings::command::{run, RankingsOptions};
 use leadaudit::rankings::simulate::{simulate, to_csv, SimSpec};
 
@@ -31,31 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         progress: Progress::new(false, true),
     };
     let start = Instant::now();
-    let cpu_start = cpu_seconds();
+    let cpu_start = cpu_seconds().unwrap_or(0.0);
     let summary = run(&options)?;
     println!(
         "{sessions} sessions x {products} products: gate {} in {:.2} s wall, {:.2} s CPU, {} threads",
         summary.gate.status.as_str(),
         start.elapsed().as_secs_f64(),
-        cpu_seconds() - cpu_start,
+        cpu_seconds().unwrap_or(0.0) - cpu_start,
         rayon::current_num_threads()
     );
     Ok(())
-}
-
-/// CPU seconds (user + system, all threads) this process has used so far, from
-/// /proc/self/stat (Linux; 0 elsewhere): with other jobs on the machine, wall time alone
-/// says little.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    // after the name come fields 3 (state), 4, …: utime is field 14, stime field 15
-    let field = |n: usize| -> f64 {
-        after_name
-            .split_whitespace()
-            .nth(n - 3)
-            .and_then(|f| f.parse().ok())
-            .unwrap_or(0.0)
-    };
-    (field(14) + field(15)) / 100.0
 }

@@ -2,11 +2,10 @@
 //! `leadaudit::ingest::read_table` and prints wall time, CPU time and peak resident memory.
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/target-ingest cargo build --release --locked --example bench_read
-//! D=/tmp/leadaudit-bench/synth-1000000-seed42
-//! /work/target-ingest/release/examples/bench_read $D/vendor_a.csv $D/vendor_b.tsv \
+//! D=/tmp/leadaudit-bench/synth-1000000-seed42-<generator>   # made by scripts/bench.sh
+//! cargo run --release --example bench_read -- $D/vendor_a.csv $D/vendor_b.tsv \
 //!     $D/web_leads.ndjson $D/consent.csv $D/crm.csv
-//! /work/target-ingest/release/examples/bench_read --serial $D/consent.csv
+//! cargo run --release --example bench_read -- --serial $D/consent.csv
 //! ```
 //!
 //! By default all files are read at once, one rayon task per file, as `audit` does; with
@@ -17,45 +16,9 @@
 use std::time::Instant;
 
 use leadaudit::ingest::{read_table, ContactColumns, HeaderMap, SourceSpec, Table};
+use leadaudit::progress::{cpu_seconds, memory_mb};
 use leadaudit::rules::{Rules, DEFAULT_RULES};
 use rayon::prelude::*;
-
-/// User + system CPU seconds of this process so far (Linux: /proc/self/stat, in clock ticks
-/// of 1/100 s, which is what every Linux reports as USER_HZ).
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return f64::NAN;
-    };
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    let Some((_, after_name)) = stat.rsplit_once(')') else {
-        return f64::NAN;
-    };
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-    match (ticks(11), ticks(12)) {
-        (Some(user), Some(system)) => (user + system) / 100.0,
-        _ => f64::NAN,
-    }
-}
-
-/// Peak resident memory of this process so far, in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|rest| {
-                    rest.trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                })
-        })
-        .map_or(0, |kb| kb / 1024)
-}
 
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -92,21 +55,23 @@ fn main() {
         .map(|a| SourceSpec::parse(a).expect("a file path"))
         .collect();
 
+    let cpu_now = || cpu_seconds().unwrap_or(f64::NAN);
+    let peak_mb = || memory_mb().map_or(0, |(_, peak)| peak);
     println!("load before: {}", load_average());
-    let (wall0, cpu0) = (Instant::now(), cpu_seconds());
+    let (wall0, cpu0) = (Instant::now(), cpu_now());
     let tables: Vec<Table> = if serial {
         specs
             .iter()
             .map(|spec| {
-                let (wall, cpu) = (Instant::now(), cpu_seconds());
+                let (wall, cpu) = (Instant::now(), cpu_now());
                 let table = read(spec, &headers);
                 println!(
                     "{:<20} {:>8} rows  {:>7.3} s wall  {:>7.3} s cpu  {:>6} MB peak",
                     spec.name,
                     table.info.rows,
                     wall.elapsed().as_secs_f64(),
-                    cpu_seconds() - cpu,
-                    peak_rss_mb()
+                    cpu_now() - cpu,
+                    peak_mb()
                 );
                 table
             })
@@ -119,8 +84,8 @@ fn main() {
         "total                {:>8} rows  {:>7.3} s wall  {:>7.3} s cpu  {:>6} MB peak  (load after: {})",
         rows,
         wall0.elapsed().as_secs_f64(),
-        cpu_seconds() - cpu0,
-        peak_rss_mb(),
+        cpu_now() - cpu0,
+        peak_mb(),
         load_average()
     );
 }

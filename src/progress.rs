@@ -86,9 +86,10 @@ impl Step {
     }
 }
 
-/// The process's resident memory now and its peak so far, in MB (Linux; `None` elsewhere):
-/// which stage holds the memory is what bounds the size of list one machine can audit.
-fn memory_mb() -> Option<(u64, u64)> {
+/// The process's resident memory now and its peak so far, in MB (MiB; Linux, `None`
+/// elsewhere): which stage holds the memory is what bounds the size of list one machine can
+/// audit. The benchmarks in `examples/` report it too.
+pub fn memory_mb() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = |key: &str| {
         status
@@ -107,7 +108,7 @@ fn memory_mb() -> Option<(u64, u64)> {
 
 /// User + system CPU time of the process so far, in seconds (Linux; `None` elsewhere).
 /// `/proc/self/stat` counts in clock ticks, 100 per second on Linux.
-fn cpu_seconds() -> Option<f64> {
+pub fn cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name (which may hold spaces) start at its closing bracket;
     // utime and stime are fields 14 and 15 of the whole line.
