@@ -151,7 +151,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         },
     );
     let tables = tables.into_iter().collect::<Result<Vec<Table>>>()?;
-    let side = SideInputs {
+    let mut side = SideInputs {
         consent: consent?,
         known: known?,
         suppress: options.suppress.clone(),
@@ -170,7 +170,6 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let lead_files: Vec<InputInfo> = tables.into_iter().map(|t| t.info).collect();
     step.done(leads.height());
 
-    let mut side = side;
     let mut findings = Findings::default();
     let mut summary_sections = serde_json::Map::new();
     let mut report_sections = Vec::new();
