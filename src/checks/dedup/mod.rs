@@ -144,11 +144,17 @@ pub fn deduplicate(
     } else {
         (Vec::new(), Vec::new())
     };
-    let scorer = Scorer::new(&features, rules, &order);
+    let scorer = &Scorer::new(&features, rules, &order);
     let matches: Vec<Edge> = pairs
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
-            chunk.iter().filter_map(|&p| {
+            // How many pairs ahead the second row is prefetched: enough to cover a memory
+            // load's latency with the scoring of the pairs in between.
+            const PREFETCH_AHEAD: usize = 16;
+            chunk.iter().enumerate().filter_map(move |(i, &p)| {
+                if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
+                    scorer.prefetch(blocking::unpair(ahead).1);
+                }
                 let (a, b) = blocking::unpair(p);
                 // Already one cluster by exact email: no need to score.
                 if checks.email && scorer.same_email(a, b) {

@@ -228,6 +228,20 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// Starts loading a row's cache line ahead of its use. Candidate pairs are sorted by their
+    /// first row, so each second row is a random jump through a table larger than the cache:
+    /// without this, scoring at 1M rows spent most of its time waiting on those loads.
+    pub fn prefetch(&self, row: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(row) = self.rows.get(row as usize) {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // SAFETY: a prefetch is a hint that never faults, and the address is a live element.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(row).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = row;
+    }
+
     /// Both rows have the same normalised email.
     pub fn same_email(&self, a: u32, b: u32) -> bool {
         let email = self.rows[a as usize].email;
