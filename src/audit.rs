@@ -156,6 +156,15 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         known: known?,
         suppress: options.suppress.clone(),
     };
+    let mut side_files: Vec<InputEntry> = Vec::new();
+    for (role, table) in [("consent", &side.consent), ("known", &side.known)] {
+        if let Some(table) = table {
+            side_files.push(InputEntry {
+                role,
+                info: table.info.clone(),
+            });
+        }
+    }
     for path in &side.suppress {
         if !path.is_file() {
             return Err(Error::input(
@@ -163,6 +172,10 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
                 "file not found",
             ));
         }
+        side_files.push(InputEntry {
+            role: "suppress",
+            info: crate::ingest::describe_file(path)?,
+        });
     }
     let mut leads = LeadFrame::from_tables(&tables)?;
     // The lead frame holds its own (rechunked) copy of every row: the files' frames would
@@ -174,7 +187,8 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let mut summary_sections = serde_json::Map::new();
     let mut report_sections = Vec::new();
     let mut gate_notes: Vec<GateNote> = Vec::new();
-    for (name, stage) in checks::stages() {
+    let stages = checks::stages();
+    for (i, (name, stage)) in stages.iter().enumerate() {
         let step = options.progress.step(name);
         let ctx = StageContext {
             rules,
@@ -182,7 +196,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
             side: &side,
         };
         let output = stage.run(&leads.frame, &ctx)?;
-        side.release_read_by(name);
+        side.release_unread_by(&stages[i + 1..]);
         leads.add_columns(output.columns)?;
         findings.extend(output.findings);
         summary_sections.extend(output.summary);
@@ -223,27 +237,14 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
     step.done(height);
 
-    let mut inputs: Vec<InputEntry> = lead_files
+    let inputs: Vec<InputEntry> = lead_files
         .iter()
         .map(|info| InputEntry {
             role: "leads",
             info: info.clone(),
         })
+        .chain(side_files)
         .collect();
-    for (role, table) in [("consent", &side.consent), ("known", &side.known)] {
-        if let Some(table) = table {
-            inputs.push(InputEntry {
-                role,
-                info: table.info.clone(),
-            });
-        }
-    }
-    for path in &side.suppress {
-        inputs.push(InputEntry {
-            role: "suppress",
-            info: crate::ingest::describe_file(path)?,
-        });
-    }
 
     let summary = Summary {
         schema_version: crate::summary::SCHEMA_VERSION,

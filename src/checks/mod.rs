@@ -66,9 +66,12 @@ pub fn check_info(id: &str) -> Option<&'static CheckInfo> {
     catalog().iter().find(|c| c.id == id)
 }
 
+/// A stage and the name its progress line and timings use.
+pub type NamedStage = (&'static str, Box<dyn Stage>);
+
 /// The lead-audit stages in the order they run: later stages may read the normalised
 /// columns that earlier ones add (dedup reads `email_normalized`, …).
-pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
+pub fn stages() -> Vec<NamedStage> {
     vec![
         ("identity", Box::new(identity::IdentityStage)),
         ("email", Box::new(email::EmailStage)),
@@ -78,6 +81,14 @@ pub fn stages() -> Vec<(&'static str, Box<dyn Stage>)> {
         ("suppression", Box::new(suppression::SuppressionStage)),
         ("fit", Box::new(fit::FitStage)),
     ]
+}
+
+/// An input besides the lead files that a stage reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideInput {
+    Consent,
+    Known,
+    Suppress,
 }
 
 /// Side inputs of an audit, loaded once before the stages run.
@@ -92,18 +103,19 @@ pub struct SideInputs {
     pub suppress: Vec<PathBuf>,
 }
 
+fn any_reads(stages: &[NamedStage], input: SideInput) -> bool {
+    stages.iter().any(|(_, s)| s.side_inputs().contains(&input))
+}
+
 impl SideInputs {
-    /// Frees the frames of the side tables that only `stage` reads, once it has run: the
-    /// consent records can be the largest input, and later stages need the memory. Their
-    /// `info` stays for the summary.
-    pub fn release_read_by(&mut self, stage: &str) {
-        let table = match stage {
-            "dedup" => &mut self.known,
-            "consent" => &mut self.consent,
-            _ => return,
-        };
-        if let Some(table) = table {
-            table.frame = DataFrame::empty();
+    /// Frees the tables that none of `remaining` reads: the consent records can be the
+    /// largest input, and later stages need the memory.
+    pub fn release_unread_by(&mut self, remaining: &[NamedStage]) {
+        if !any_reads(remaining, SideInput::Consent) {
+            self.consent = None;
+        }
+        if !any_reads(remaining, SideInput::Known) {
+            self.known = None;
         }
     }
 }
@@ -139,6 +151,11 @@ pub struct StageOutput {
 pub trait Stage {
     /// Runs the family's checks on the lead frame (with the columns earlier stages added).
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput>;
+
+    /// The side inputs `run` reads (`StageContext::side` holds only these).
+    fn side_inputs(&self) -> &'static [SideInput] {
+        &[]
+    }
 }
 
 /// Findings as one long table: (lead frame row index, check id, detail).

@@ -134,7 +134,9 @@ fn write_rows(
             .collect();
         let cells: Vec<Vec<Option<&str>>> = slices.iter().map(|v| v.iter().collect()).collect();
         for (offset, _) in wanted.iter().enumerate().filter(|(_, &r)| r == rejected) {
-            let row_cells = cells.iter().map(|c| c.get(offset).copied().flatten().unwrap_or(""));
+            let row_cells = cells
+                .iter()
+                .map(|c| c.get(offset).copied().flatten().unwrap_or(""));
             if rejected {
                 reasons.clear();
                 for (i, check) in verdicts.reasons[start + offset].iter().enumerate() {

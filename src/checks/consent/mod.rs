@@ -25,7 +25,7 @@ pub use rules::{ConsentRules, Jurisdiction, MatchKey};
 use polars::prelude::*;
 
 use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
-use super::{str_column, CheckInfo, Stage, StageContext, StageOutput};
+use super::{str_column, CheckInfo, SideInput, Stage, StageContext, StageOutput};
 use crate::error::{Error, Result};
 use crate::summary::{GateNote, Status};
 use judge::{Check, Leads, Settings};
@@ -73,6 +73,10 @@ pub const CHECKS: &[CheckInfo] = &[
 pub struct ConsentStage;
 
 impl Stage for ConsentStage {
+    fn side_inputs(&self) -> &'static [SideInput] {
+        &[SideInput::Consent]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         if !Check::ALL.iter().any(|c| ctx.rules.is_enabled(c.id())) {
             return Ok(StageOutput::default());

@@ -20,7 +20,7 @@ use crate::checks::email::{verify_email, EmailLists};
 use crate::checks::identity::normalize_country;
 use crate::checks::phone::verify_phone;
 use crate::checks::{
-    str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput,
+    str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext, StageOutput,
 };
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
@@ -56,6 +56,10 @@ const KNOWN_SOURCE: &str = "known";
 pub struct DedupStage;
 
 impl Stage for DedupStage {
+    fn side_inputs(&self) -> &'static [SideInput] {
+        &[SideInput::Known]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         let rules = ctx.rules;
         let known_frame = ctx.side.known.as_ref().map(|t| &t.frame);

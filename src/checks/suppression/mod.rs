@@ -15,7 +15,9 @@ use serde_json::json;
 
 use super::consent::{lead_channels, Channels};
 use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
-use super::{str_column, CheckInfo, Findings, ReportSection, Stage, StageContext, StageOutput};
+use super::{
+    str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext, StageOutput,
+};
 use crate::error::Result;
 use crate::ingest::HeaderMap;
 use crate::summary::{GateNote, Status};
@@ -74,6 +76,10 @@ impl SuppressionRules {
 pub struct SuppressionStage;
 
 impl Stage for SuppressionStage {
+    fn side_inputs(&self) -> &'static [SideInput] {
+        &[SideInput::Suppress]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         if !CHECKS.iter().any(|c| ctx.rules.is_enabled(c.id)) {
             return Ok(StageOutput::default());
