@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::criteria::{
-    date_days, epoch_days, first_match, matches_whole, one_of, title_level, CLEAN, NUMBER,
-};
+use super::criteria::{epoch_days, first_match, matches_whole, one_of, title_level, CLEAN, NUMBER};
 use super::rules::FitRules;
 
 pub const OK: &str = "ok";
@@ -64,9 +62,9 @@ pub fn need(rules: &FitRules) -> Expr {
 }
 
 /// Steps that read a timeline's parts: a duration in days (`3 months`, `6-12 months`: the
-/// near end), a date, and the first day of a quarter (`Q3 2027`, `2027 Q3`), as days since
-/// epoch.
-pub fn timeline_steps(rules: &FitRules) -> Vec<Vec<Expr>> {
+/// near end) and the first day of a quarter (`Q3 2027`, `2027 Q3`), as days since epoch.
+/// Its date is the job's [`super::criteria::DATE`] column.
+pub fn timeline_steps() -> Vec<Vec<Expr>> {
     let text = || col(CLEAN);
     let duration = r"(\d+)\s*(?:-\s*\d+\s*)?(day|week|month|mo|year|yr)s?\b";
     let quarter_first = r"\bq([1-4])\b\D{0,4}(\d{4}|\d{2})\b";
@@ -106,7 +104,6 @@ pub fn timeline_steps(rules: &FitRules) -> Vec<Vec<Expr>> {
         vec![
             group(duration, 1).cast(DataType::Float64).alias("_count"),
             group(duration, 2).alias("_unit"),
-            date_days(&rules.activity.date_formats).alias("_date"),
             coalesce(&[group(quarter_first, 1), group(year_first, 2)]).alias("_quarter"),
             coalesce(&[group(quarter_first, 2), group(year_first, 1)]).alias("_year"),
         ],

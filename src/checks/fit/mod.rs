@@ -150,6 +150,8 @@ fn findings(scored: &DataFrame, rules: &FitRules, enabled: Enabled) -> Result<Fi
 /// previous ones), `outputs` are the columns kept.
 struct Job<'a> {
     field: &'a str,
+    /// Date formats: when set, the steps can read the value's date as [`criteria::DATE`].
+    dates: Option<&'a [String]>,
     steps: Vec<Vec<Expr>>,
     outputs: Vec<Expr>,
 }
@@ -158,6 +160,7 @@ impl<'a> Job<'a> {
     fn new(field: &'a str, outputs: Vec<Expr>) -> Job<'a> {
         Job {
             field,
+            dates: None,
             steps: Vec::new(),
             outputs,
         }
@@ -182,9 +185,15 @@ impl<'a> Job<'a> {
             .collect();
         Job {
             field,
+            dates: None,
             steps,
             outputs,
         }
+    }
+
+    fn with_dates(mut self, formats: &'a [String]) -> Job<'a> {
+        self.dates = Some(formats);
+        self
     }
 
     fn with_output(mut self, output: Expr) -> Job<'a> {
@@ -258,19 +267,14 @@ fn spread(frame: DataFrame, codes: &IdxCa, outputs: Vec<Expr>) -> Result<Vec<Col
 
 /// Evaluates a job once per distinct value of `values` (null included) and spreads its
 /// outputs back over the rows.
-fn per_value(
-    values: Option<&StringChunked>,
-    height: usize,
-    steps: Vec<Vec<Expr>>,
-    outputs: Vec<Expr>,
-) -> Result<Vec<Column>> {
+fn per_value(values: Option<&StringChunked>, height: usize, job: Job) -> Result<Vec<Column>> {
     let (keys, codes) = dictionary(values, height);
-    let frame = DataFrame::new(
-        keys.len(),
-        vec![StringChunked::from_slice_options(VALUE.into(), &keys).into_column()],
-    )
-    .step("distinct values")?;
-    evaluate_distinct(frame, &codes, steps, outputs)
+    let mut columns = vec![StringChunked::from_slice_options(VALUE.into(), &keys).into_column()];
+    if let Some(formats) = job.dates {
+        columns.push(criteria::date_days(&keys, formats));
+    }
+    let frame = DataFrame::new(keys.len(), columns).step("distinct values")?;
+    evaluate_distinct(frame, &codes, job.steps, job.outputs)
 }
 
 /// The working frame: `_source` and, per row, every criterion value, exclusion detail,
@@ -353,7 +357,7 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
                 alias(col(criteria::DATE).is_not_null(), DATED),
             ],
         )
-        .with_steps(criteria::date_steps(&rules.activity.date_formats)),
+        .with_dates(&rules.activity.date_formats),
     ];
     for column in EVENT_COLUMNS {
         jobs.push(Job::new(
@@ -386,7 +390,8 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
                     &bant_column("timeline"),
                 )],
             )
-            .with_steps(bant::timeline_steps(rules)),
+            .with_dates(&rules.activity.date_formats)
+            .with_steps(bant::timeline_steps()),
         );
     }
     let inputs = jobs
@@ -396,7 +401,7 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
     let derived = jobs
         .into_par_iter()
         .zip(inputs)
-        .map(|(job, values)| per_value(values, height, job.steps, job.outputs))
+        .map(|(job, values)| per_value(values, height, job))
         .collect::<Result<Vec<Vec<Column>>>>()?;
     let mut columns: Vec<Column> = derived.into_iter().flatten().collect();
     columns.push(leads.column(SOURCE_COL).step(SOURCE_COL)?.clone());

@@ -605,3 +605,54 @@ fn fit_is_skipped_when_its_checks_are_off() {
     let output = FitStage.run(&leads, &ctx).expect("runs");
     assert!(output.columns.is_empty() && output.findings.is_empty());
 }
+
+/// The hand-rolled date reading gives what polars' non-exact `to_date` gave (formats tried in
+/// order, each at every position), on values that exercise the search.
+#[test]
+fn dates_read_as_polars_non_exact_parsing_does() {
+    let values = [
+        Some("2026-11-25"),
+        Some(" 2026-10-26T08:00:00-05:00 "),
+        Some("09/26/2026"),
+        Some("last seen 2026-03-04 on web"),
+        Some("seen 03/04/2026, twice"),
+        Some("2026-02-30"),
+        Some("02/30/2026 then 2026-01-02"),
+        Some("Zoë 2026-07-08"),
+        Some("no date"),
+        Some(""),
+        None,
+    ];
+    let formats = ["%Y-%m-%d".to_string(), "%m/%d/%Y".to_string()];
+    let ours = super::criteria::date_days(&values, &formats);
+    let text = StringChunked::from_slice_options("v".into(), &values).into_column();
+    let parse = |format: &str| {
+        col("v")
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .to_date(StrptimeOptions {
+                format: Some(format.into()),
+                strict: false,
+                exact: false,
+                cache: false,
+            })
+            .cast(DataType::Int32)
+    };
+    let polars = DataFrame::new(values.len(), vec![text])
+        .expect("frame")
+        .lazy()
+        .select([coalesce(&[parse(&formats[0]), parse(&formats[1])]).alias("d")])
+        .collect()
+        .expect("polars dates");
+    let expected: Vec<Option<i32>> = polars
+        .column("d")
+        .expect("d")
+        .i32()
+        .expect("i32")
+        .iter()
+        .collect();
+    let got: Vec<Option<i32>> = ours.i32().expect("i32").iter().collect();
+    assert_eq!(got, expected);
+    assert!(got[3].is_some() && got[4].is_some() && got[8].is_none());
+}
