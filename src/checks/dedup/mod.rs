@@ -51,7 +51,7 @@ pub use stage::{DedupStage, CHECKS};
 use cluster::{Edge, Groups, Resolver};
 use features::Features;
 use lexicon::Lexicon;
-use scoring::Scorer;
+use scoring::{Memo, Scorer};
 
 /// Which duplicate checks run (from the rules' `[checks]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,27 +147,32 @@ pub fn deduplicate(
     let scorer = &Scorer::new(&features, rules, &order);
     let matches: Vec<Edge> = pairs
         .par_chunks(4096)
-        .flat_map_iter(|chunk| {
+        .map_init(Memo::default, |memo, chunk| {
             // How many pairs ahead the second row is prefetched: enough to cover a memory
             // load's latency with the scoring of the pairs in between.
             const PREFETCH_AHEAD: usize = 16;
-            chunk.iter().enumerate().filter_map(move |(i, &p)| {
-                if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
-                    scorer.prefetch(blocking::unpair(ahead).1);
-                }
-                let (a, b) = blocking::unpair(p);
-                // Already one cluster by exact email: no need to score.
-                if checks.email && scorer.same_email(a, b) {
-                    return None;
-                }
-                scorer.evaluate(a, b).map(|v| Edge {
-                    a,
-                    b,
-                    rule: v.rule,
-                    score: v.score,
+            chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &p)| {
+                    if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
+                        scorer.prefetch(blocking::unpair(ahead).1);
+                    }
+                    let (a, b) = blocking::unpair(p);
+                    // Already one cluster by exact email: no need to score.
+                    if checks.email && scorer.same_email(a, b) {
+                        return None;
+                    }
+                    scorer.evaluate(a, b, memo).map(|v| Edge {
+                        a,
+                        b,
+                        rule: v.rule,
+                        score: v.score,
+                    })
                 })
-            })
+                .collect::<Vec<Edge>>()
         })
+        .flatten_iter()
         .collect();
 
     let group = |on: bool, ids: &[u32], keys: usize| {

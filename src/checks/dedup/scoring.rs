@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::features::{Features, Interned};
 use super::names::{first_name_similarity, last_name_similarity};
+use super::records::FxHashMap;
 use super::rules::{DedupRules, Field, MatchRule, NameRules};
 use super::similarity::{edit_similarity, jaro_winkler};
 
@@ -66,6 +67,13 @@ fn word_similarity(a: &[String], b: &[String]) -> f64 {
         .map(|w| short.iter().map(|v| jaro_winkler(w, v)).fold(0.0, f64::max))
         .sum();
     total / long.len().max(1) as f64
+}
+
+/// Fields whose values recur across rows (names, companies, postcodes), so the same two
+/// values meet in many candidate pairs; email mailboxes, addresses and phones mostly do not,
+/// and remembering them would only crowd the memo.
+fn recurs(field: Field) -> bool {
+    !matches!(field, Field::EmailLocal | Field::Address | Field::Phone)
 }
 
 /// A match: which rule, with what score.
@@ -213,7 +221,14 @@ impl<'a> Scorer<'a> {
         }
         let cached = &mut pair.cache[slot(field)];
         if cached.is_nan() {
-            *cached = self.similarity(field, ia, ib);
+            *cached = if ia == ib {
+                1.0
+            } else if recurs(field) {
+                pair.memo
+                    .get_or(field, ia, ib, || self.similarity(field, ia, ib))
+            } else {
+                self.similarity(field, ia, ib)
+            };
         }
         Some(*cached)
     }
@@ -259,10 +274,12 @@ impl<'a> Scorer<'a> {
     /// `refuse` conditions and no veto holds between them.
     pub fn compatible(&self, a: u32, b: u32, rule: u16) -> bool {
         let (a, b) = self.canonical(a, b);
+        let mut memo = Memo::default();
         let mut pair = Pair {
             a: a.ids,
             b: b.ids,
             cache: [f64::NAN; FIELDS],
+            memo: &mut memo,
         };
         let refuse: Vec<(Field, f64)> = self
             .rules
@@ -277,12 +294,13 @@ impl<'a> Scorer<'a> {
 
     /// The first rule the pair satisfies, unless a veto refuses the pair. Vetoes are only
     /// checked once some rule's requirements hold: most pairs fail on names first.
-    pub fn evaluate(&self, a: u32, b: u32) -> Option<Verdict> {
+    pub fn evaluate(&self, a: u32, b: u32, memo: &mut Memo) -> Option<Verdict> {
         let (a, b) = self.canonical(a, b);
         let mut pair = Pair {
             a: a.ids,
             b: b.ids,
             cache: [f64::NAN; FIELDS],
+            memo,
         };
         let mut vetoed = None;
         'rules: for (rule, conditions) in self.rules.iter().enumerate() {
@@ -312,8 +330,33 @@ impl<'a> Scorer<'a> {
 
 /// Two rows being compared (their field ids), with the similarities worked out so far
 /// (NaN: not yet).
-struct Pair {
+struct Pair<'m> {
     a: [u32; FIELDS],
     b: [u32; FIELDS],
     cache: [f64; FIELDS],
+    memo: &'m mut Memo,
+}
+
+/// Similarities one thread has worked out, by field and value ids. Values recur across
+/// candidate pairs (two surnames meet in many postcodes, a company in many blocks), so a
+/// lookup often replaces a string comparison. Similarity depends on the two values alone,
+/// so remembering it changes no result. Bounded: emptied when full.
+#[derive(Default)]
+pub(super) struct Memo(FxHashMap<u128, f64>);
+
+impl Memo {
+    const MAX_ENTRIES: usize = 1 << 18;
+
+    fn get_or(&mut self, field: Field, ia: u32, ib: u32, similarity: impl FnOnce() -> f64) -> f64 {
+        let key = ((slot(field) as u128) << 64) | (u128::from(ia) << 32) | u128::from(ib);
+        if let Some(&known) = self.0.get(&key) {
+            return known;
+        }
+        if self.0.len() >= Self::MAX_ENTRIES {
+            self.0.clear();
+        }
+        let value = similarity();
+        self.0.insert(key, value);
+        value
+    }
 }
