@@ -219,7 +219,8 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         rejected,
     };
 
-    let check_rows = rows_per_check(&findings, &enabled, |_| true);
+    let positions = enabled_positions(&findings, &enabled);
+    let check_rows = rows_per_check(&findings, &positions, 0..findings.len(), enabled.len());
     let checks: Vec<CheckSummary> = enabled
         .iter()
         .zip(&check_rows)
@@ -232,7 +233,14 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
             ))
         })
         .collect();
-    let sources = source_summaries(&lead_files, &leads, &findings, &verdicts, &enabled)?;
+    let sources = source_summaries(
+        &lead_files,
+        &leads,
+        &findings,
+        &positions,
+        &verdicts,
+        &enabled,
+    )?;
     let scorecard = render::scorecard::build(&sources, &findings, &enabled, &rules.sources);
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
     step.done(height);
@@ -307,19 +315,32 @@ fn retain_enabled(findings: &mut Findings, enabled: &[&str]) {
     *findings = kept;
 }
 
-/// Distinct rows per check (a row with two findings of one check counts once), for rows
-/// selected by `in_scope`; aligned with `enabled`.
+/// Each finding's position in `enabled` (`None`: its check is off), worked out once: the
+/// counts below would otherwise compare check ids as strings, per finding and per source.
+fn enabled_positions(findings: &Findings, enabled: &[&str]) -> Vec<Option<usize>> {
+    let position: std::collections::HashMap<&str, usize> =
+        enabled.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    findings
+        .check
+        .iter()
+        .map(|check| position.get(check).copied())
+        .collect()
+}
+
+/// Distinct rows per check (a row with two findings of one check counts once) among the
+/// findings `range` (sorted by row), aligned with `enabled`.
 fn rows_per_check(
     findings: &Findings,
-    enabled: &[&str],
-    in_scope: impl Fn(usize) -> bool,
+    positions: &[Option<usize>],
+    range: std::ops::Range<usize>,
+    enabled: usize,
 ) -> Vec<usize> {
-    let mut counts = vec![0usize; enabled.len()];
-    let mut last: Vec<Option<u32>> = vec![None; enabled.len()];
+    let mut counts = vec![0usize; enabled];
+    let mut last: Vec<Option<u32>> = vec![None; enabled];
     // Findings are sorted by row, so a repeated (row, check) pair is adjacent per check.
-    for (&row, check) in findings.row.iter().zip(&findings.check) {
-        if let Some(k) = enabled.iter().position(|e| e == check) {
-            if last[k] != Some(row) && in_scope(row as usize) {
+    for (&row, position) in findings.row[range.clone()].iter().zip(&positions[range]) {
+        if let Some(k) = *position {
+            if last[k] != Some(row) {
                 counts[k] += 1;
             }
             last[k] = Some(row);
@@ -332,6 +353,7 @@ fn source_summaries(
     lead_files: &[InputInfo],
     leads: &LeadFrame,
     findings: &Findings,
+    positions: &[Option<usize>],
     verdicts: &Verdicts,
     enabled: &[&str],
 ) -> Result<Vec<SourceSummary>> {
@@ -340,7 +362,10 @@ fn source_summaries(
     for info in lead_files {
         let end = start + info.rows;
         let rejected = verdicts.rejected[start..end].iter().filter(|&&r| r).count();
-        let counts = rows_per_check(findings, enabled, |row| (start..end).contains(&row));
+        // The source's findings: rows start..end of the row-sorted findings.
+        let first = findings.row.partition_point(|&r| (r as usize) < start);
+        let past = findings.row.partition_point(|&r| (r as usize) < end);
+        let counts = rows_per_check(findings, positions, first..past, enabled.len());
         summaries.push(SourceSummary {
             source: info.source.clone(),
             rows: info.rows,

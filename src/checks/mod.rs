@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::error::{PolarsContext, Result};
 use crate::ingest::Table;
@@ -199,23 +200,30 @@ impl Findings {
     /// Sorts by row, then catalog order, then detail: outputs must not depend on stage
     /// internals or thread scheduling.
     pub fn sort(&mut self) {
-        let order_of: std::collections::HashMap<&str, usize> = catalog()
+        let order_of: std::collections::HashMap<&str, u32> = catalog()
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id, i))
+            .map(|(i, c)| (c.id, i as u32))
             .collect();
-        let keys: Vec<(u32, usize)> = self
+        // (row, catalog position, index): keys sit in the sorted items (no jump per
+        // comparison), and the sort runs on both cores; findings equal in row, check and
+        // detail are interchangeable, so an unstable sort gives one result.
+        let mut keyed: Vec<(u32, u32, u32)> = self
             .row
             .iter()
             .zip(&self.check)
-            .map(|(&row, check)| (row, order_of.get(check).copied().unwrap_or(usize::MAX)))
+            .enumerate()
+            .map(|(i, (&row, check))| {
+                let position = order_of.get(check).copied().unwrap_or(u32::MAX);
+                (row, position, i as u32)
+            })
             .collect();
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            keys[a]
-                .cmp(&keys[b])
-                .then_with(|| self.detail[a].cmp(&self.detail[b]))
+        keyed.par_sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| self.detail[a.2 as usize].cmp(&self.detail[b.2 as usize]))
         });
+        let order: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i as usize).collect();
         self.row = order.iter().map(|&i| self.row[i]).collect();
         self.check = order.iter().map(|&i| self.check[i]).collect();
         self.detail = order
