@@ -42,8 +42,22 @@ synth="$target/release/examples/synth"
 # Data sets are keyed by the generator's source, so a changed generator makes new ones.
 generator=$(sha256sum examples/synth.rs | cut -c1-8)
 
+# The audit holds its inputs in memory: 2.8 GB of peak RSS per million rows of this data
+# (measured 2026-11-26, docs/PERFORMANCE.md). A size that cannot fit is skipped with a
+# reason instead of being killed by the kernel minutes in.
+gb_per_million_rows=2.8
+available_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+
 printf '%-10s %10s %10s %12s %12s %5s\n' rows wall_s cpu_s peak_rss_mb rows_per_s exit
+ran=()
 for rows in "${sizes[@]}"; do
+    need_gb=$(awk -v r="$rows" -v g="$gb_per_million_rows" 'BEGIN { printf "%.1f", r / 1e6 * g }')
+    if [ "${available_kb:-0}" -gt 0 ] && awk -v n="$need_gb" -v a="$available_kb" 'BEGIN { exit !(n * 1e6 > a) }'; then
+        printf '%-10d skipped: needs ~%s GB of memory (%s GB per million rows), %s GB available\n' \
+            "$rows" "$need_gb" "$gb_per_million_rows" "$(awk -v a="$available_kb" 'BEGIN { printf "%.1f", a / 1e6 }')"
+        continue
+    fi
+    ran+=("$rows")
     data="$bench_dir/synth-$rows-seed$seed-$generator"
     if [ ! -s "$data/truth.csv" ]; then
         "$synth" --rows "$rows" --seed "$seed" --out "$data" 2>"$bench_dir/synth-$rows.log" \
@@ -76,7 +90,7 @@ for rows in "${sizes[@]}"; do
     awk -v r="$rows" -v w="$wall" -v u="$cpu" -v k="$rss_kb" -v c="$code" 'BEGIN {
         printf "%-10d %10.2f %10.2f %12.0f %12.0f %5d\n", r, w, u, k / 1024, (w > 0 ? r / w : 0), c }'
 done
-for rows in "${sizes[@]}"; do
+for rows in "${ran[@]}"; do
     echo
     echo "stages at $rows rows (seconds, rows, rows/s):"
     grep -E ' s +[0-9]+ rows' "$bench_dir/audit-$rows.log" || true
