@@ -471,6 +471,48 @@ fn report_size_does_not_grow_with_row_count() {
     assert!(large.abs_diff(small) < 400, "{small} vs {large} bytes");
 }
 
+/// clean.csv, rejected.csv and findings.csv are formatted in blocks on several threads
+/// (4,096 rows, 16,384 findings): with 20,000 rows, each spanning blocks, every row is
+/// written once, in input order, and findings follow row order.
+#[test]
+fn outputs_spanning_many_blocks_keep_input_order() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("leads.csv");
+    write_failing_leads(&input, 20_000);
+    let (out, code, stderr) = audit(&[&format!("many={}", input.display())]);
+    assert_eq!(code, 1, "{stderr}");
+    let out = out.path().join("out");
+    assert_rows_accounted(&out);
+    let numbers = |file: &str, name: &str| -> Vec<u64> {
+        let (headers, rows) = csv_rows(&out.join(file));
+        column(&headers, &rows, name)
+            .iter()
+            .map(|r| r.parse().expect("row number"))
+            .collect()
+    };
+    let rejected = numbers("rejected.csv", "_row");
+    assert!(rejected.len() > 4_096, "{} rejected rows", rejected.len());
+    assert!(rejected.windows(2).all(|w| w[0] < w[1]));
+    let ids = {
+        let (headers, rows) = csv_rows(&out.join("rejected.csv"));
+        column(&headers, &rows, "lead_id")
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(rejected
+        .iter()
+        .zip(&ids)
+        .all(|(row, id)| *id == format!("L{row}")));
+    let finding_rows = numbers("findings.csv", "row");
+    assert!(
+        finding_rows.len() > 16_384,
+        "{} findings",
+        finding_rows.len()
+    );
+    assert!(finding_rows.windows(2).all(|w| w[0] <= w[1]));
+}
+
 #[test]
 fn samples_are_capped_per_check_and_point_to_findings_csv() {
     let dir = TempDir::new().unwrap();
