@@ -153,7 +153,8 @@ pub trait Stage {
     /// Runs the family's checks on the lead frame (with the columns earlier stages added).
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput>;
 
-    /// The side inputs `run` reads (`StageContext::side` holds only these).
+    /// The side inputs `run` reads: the audit frees a side input once no later stage
+    /// declares it, so a stage must declare every one it reads.
     fn side_inputs(&self) -> &'static [SideInput] {
         &[]
     }
