@@ -122,10 +122,9 @@ pub struct InputInfo {
     pub columns: BTreeMap<String, String>,
 }
 
-/// One input read into a frame of string columns (recognised columns under canonical names).
-/// A large CSV/TSV or NDJSON file is parsed in pieces, and each column keeps one array chunk
-/// per piece: joining them here would copy every column once more, and the lead frame and
-/// the consent records join their columns anyway (`rechunk`) when they need them contiguous.
+/// One input read into a frame of string columns (recognised columns under canonical names),
+/// one chunk per column: a large CSV/TSV or NDJSON file is parsed in pieces, and
+/// [`read_table`] joins them so the pieces' partly filled buffers do not stay allocated.
 pub struct Table {
     pub info: InputInfo,
     pub frame: DataFrame,

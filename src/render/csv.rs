@@ -135,7 +135,6 @@ fn write_rows(
         .map(String::as_str)
         .chain(extra_header.iter().copied())
         .collect();
-    let path_text = path.display().to_string();
     // Blocks of rows read column by column: reading cell by cell across ~40 columns stalled
     // on memory.
     write_blocks(
@@ -143,19 +142,20 @@ fn write_rows(
         &header,
         result.verdicts.rejected.len(),
         4096,
-        |range| format_rows(result, &values, range, rejected, &path_text),
+        |range, writer| format_rows(result, &values, range, rejected, writer),
     )
 }
 
-/// Writes `header`, then records `0..items` formatted by `format` in blocks of `block`, a
-/// batch of blocks at a time on all cores (rejected.csv and findings.csv took one core each
-/// for seconds at 1M rows while the other files were done), in order.
+/// Writes `header`, then the records `format` writes for items `0..items`, in blocks of
+/// `block` each formatted in memory, a batch of blocks at a time on all cores (rejected.csv
+/// and findings.csv took one core each for seconds at 1M rows while the other files were
+/// done), in order.
 fn write_blocks(
     path: &Path,
     header: &[&str],
     items: usize,
     block: usize,
-    format: impl Fn(std::ops::Range<usize>) -> Result<Vec<u8>> + Sync,
+    format: impl Fn(std::ops::Range<usize>, &mut GuardedWriter<Vec<u8>>) -> Result<()> + Sync,
 ) -> Result<()> {
     const BATCH: usize = 16;
     let path_text = path.display().to_string();
@@ -169,7 +169,11 @@ fn write_blocks(
     for batch in starts.chunks(BATCH) {
         let formatted = batch
             .par_iter()
-            .map(|&start| format(start..(start + block).min(items)))
+            .map(|&start| {
+                let mut writer = GuardedWriter::in_memory(&path_text);
+                format(start..(start + block).min(items), &mut writer)?;
+                writer.into_bytes()
+            })
             .collect::<Vec<Result<Vec<u8>>>>();
         for records in formatted {
             out.write_all(&records?)
@@ -179,19 +183,18 @@ fn write_blocks(
     out.flush().map_err(|e| Error::output(&path_text, e))
 }
 
-/// The CSV records of the accepted (or rejected) rows among `range`.
+/// Writes the CSV records of the accepted (or rejected) rows among `range`.
 fn format_rows(
     result: &AuditResult,
     values: &[StringChunked],
     range: std::ops::Range<usize>,
     rejected: bool,
-    path: &str,
-) -> Result<Vec<u8>> {
+    writer: &mut GuardedWriter<Vec<u8>>,
+) -> Result<()> {
     let verdicts = &result.verdicts;
     let wanted = &verdicts.rejected[range.clone()];
-    let mut writer = GuardedWriter::in_memory(path);
     if !wanted.contains(&rejected) {
-        return writer.into_bytes();
+        return Ok(());
     }
     let slices: Vec<StringChunked> = values
         .iter()
@@ -216,7 +219,7 @@ fn format_rows(
             writer.write(row_cells)?;
         }
     }
-    writer.into_bytes()
+    Ok(())
 }
 
 /// Accepted rows: original columns, normalised columns, `_source`, `_row`.
@@ -260,16 +263,14 @@ pub fn write_findings(path: &Path, result: &AuditResult) -> Result<()> {
         .map(|c| (c.id, c.action.as_str()))
         .collect();
     let findings = &result.findings;
-    let path_text = path.display().to_string();
     let header = ["source", "row", "lead_id", "check", "action", "detail"];
-    write_blocks(path, &header, findings.len(), 16384, |range| {
-        let mut writer = GuardedWriter::in_memory(&path_text);
+    write_blocks(path, &header, findings.len(), 16384, |range, writer| {
         let mut row_number = String::new();
         for i in range {
             let row = findings.row[i] as usize;
             row_number.clear();
             if let Some(r) = rows.get(row) {
-                write!(row_number, "{r}").map_err(|e| Error::output(&path_text, e))?;
+                write!(row_number, "{r}").map_err(|e| Error::output(&writer.path, e))?;
             }
             let check = findings.check[i];
             writer.write([
@@ -281,7 +282,7 @@ pub fn write_findings(path: &Path, result: &AuditResult) -> Result<()> {
                 findings.detail[i].as_str(),
             ])?;
         }
-        writer.into_bytes()
+        Ok(())
     })
 }
 
