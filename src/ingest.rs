@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, PolarsContext, Result};
 use crate::rules::{Rules, CANONICAL_FIELDS};
+use crate::shared_text::SharedTextBuilder;
 
 /// Columns the pipeline adds to every lead row.
 pub const SOURCE_COL: &str = "_source";
@@ -728,9 +729,9 @@ fn parse_delimited_chunk(
     }
     // Sized for the piece's lines at once: growing by doubling would copy the cells and leave
     // up to half of each column's allocation unused, for every piece.
-    let mut builders: Vec<StringChunkedBuilder> = headers
+    let mut builders: Vec<SharedTextBuilder> = headers
         .iter()
-        .map(|h| StringChunkedBuilder::new(h.as_str().into(), piece.newlines + 1))
+        .map(|h| SharedTextBuilder::new(h, piece.newlines + 1))
         .collect();
     let mut rows = 0usize;
     let mut last_record = None;
@@ -782,7 +783,7 @@ fn parse_delimited_chunk(
     Ok(DelimitedChunk {
         columns: builders
             .into_iter()
-            .map(StringChunkedBuilder::finish)
+            .map(SharedTextBuilder::finish)
             .collect(),
         rows,
         last_record,
@@ -1096,7 +1097,7 @@ fn json_cell_text(value: serde_json::Value) -> Option<String> {
 struct JsonColumns<'a> {
     headers: Vec<String>,
     index: HashMap<String, usize>,
-    builders: Vec<StringChunkedBuilder>,
+    builders: Vec<SharedTextBuilder>,
     /// This row's cell per column while its entries are read (a repeated key keeps its last
     /// value, as in a `serde_json` map).
     row: Vec<JsonCell<'a>>,
@@ -1117,7 +1118,7 @@ impl<'a> JsonColumns<'a> {
             let column = match predicted.or_else(|| self.index.get(key.as_ref()).copied()) {
                 Some(c) => c,
                 None => {
-                    let mut builder = StringChunkedBuilder::new(key.as_ref().into(), 1024);
+                    let mut builder = SharedTextBuilder::new(key.as_ref(), 1024);
                     for _ in 0..self.rows {
                         builder.append_null();
                     }
@@ -1137,7 +1138,7 @@ impl<'a> JsonColumns<'a> {
         }
         for (builder, cell) in self.builders.iter_mut().zip(&mut self.row) {
             match cell.take() {
-                Some(text) => builder.append_value(text),
+                Some(text) => builder.append_value(&text),
                 None => builder.append_null(),
             }
         }
@@ -1158,7 +1159,7 @@ impl<'a> JsonColumns<'a> {
             columns: self
                 .builders
                 .into_iter()
-                .map(StringChunkedBuilder::finish)
+                .map(SharedTextBuilder::finish)
                 .collect(),
             rows: self.rows,
         }

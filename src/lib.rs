@@ -11,11 +11,13 @@ pub mod checks;
 pub mod cli;
 pub mod error;
 pub mod frame;
+pub mod fxhash;
 pub mod ingest;
 pub mod progress;
 pub mod rankings;
 pub mod render;
 pub mod rules;
+pub mod shared_text;
 pub mod summary;
 
 pub use error::{Error, Result};

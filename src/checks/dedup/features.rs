@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use super::lexicon::Lexicon;
 use super::names::{FirstName, LastName};
 use super::phonetic::nysiis;
-use super::records::{FxHashMap, Records, TextColumn};
+use super::records::{Records, TextColumn};
 use super::text::fold;
+use crate::fxhash::FxHashMap;
 
 /// A field folded and interned: `ids[row]` indexes `keys`; id 0 is blank.
 pub(super) struct Interned {

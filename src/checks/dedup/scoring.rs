@@ -14,9 +14,9 @@ use rayon::prelude::*;
 
 use super::features::{Features, Interned};
 use super::names::{first_name_similarity, last_name_similarity};
-use super::records::FxHashMap;
 use super::rules::{DedupRules, Field, MatchRule, NameRules};
 use super::similarity::{edit_similarity, jaro_winkler};
+use crate::fxhash::FxHashMap;
 
 const FIELDS: usize = 9;
 

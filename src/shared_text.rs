@@ -1,0 +1,199 @@
+//! A string column builder that stores a repeated value's bytes once.
+//!
+//! Polars keeps a string longer than 12 bytes in a buffer and a 16-byte view pointing at it;
+//! strings up to 12 bytes live in the view itself. Lead and consent files repeat long values
+//! heavily: every consent record of a form carries the same consent text and page URL, a
+//! lead's records repeat its email, certificate and timestamp, and industries, job titles and
+//! company names recur down a list. In the benchmark's 1M-row data 241 of each consent
+//! record's 329 bytes of long values, and about half of each lead row's, are repeats. Here a
+//! repeat gets a view of the bytes already stored, as Arrow's view layout allows.
+
+use std::hash::{BuildHasher, BuildHasherDefault};
+
+use polars::prelude::{PlSmallStr, StringChunked};
+use polars_arrow::array::{MutableBinaryViewArray, Utf8ViewArray, View};
+
+use crate::fxhash::{FxHashMap, FxHasher};
+
+/// Long values looked up before deciding whether the lookup table pays for itself.
+const TRIAL_LOOKUPS: usize = 4096;
+/// Values the lookup table holds at most; it starts over when full, so memory stays bounded
+/// on a column of unique values.
+const MAX_REMEMBERED: usize = 1 << 16;
+
+pub struct SharedTextBuilder {
+    name: PlSmallStr,
+    array: MutableBinaryViewArray<str>,
+    /// The last long value's view: runs of one value (a lead's consent records) share it.
+    previous: Option<View>,
+    /// Long values seen, by hash; `None` once the trial showed few repeats.
+    remembered: Option<FxHashMap<u64, View>>,
+    lookups: usize,
+    hits: usize,
+    /// Length of the long values pushed as views (`array` counts only what it pushes itself).
+    view_bytes: usize,
+}
+
+impl SharedTextBuilder {
+    pub fn new(name: &str, capacity: usize) -> SharedTextBuilder {
+        SharedTextBuilder {
+            name: name.into(),
+            array: MutableBinaryViewArray::with_capacity(capacity),
+            previous: None,
+            remembered: Some(FxHashMap::default()),
+            lookups: 0,
+            hits: 0,
+            view_bytes: 0,
+        }
+    }
+
+    pub fn append_null(&mut self) {
+        self.array.push_null();
+    }
+
+    pub fn append_value(&mut self, value: &str) {
+        if value.len() <= View::MAX_INLINE_SIZE as usize {
+            self.array.push_value(value);
+            return;
+        }
+        if let Some(view) = self.previous.filter(|view| self.holds(view, value)) {
+            return self.push_view(view);
+        }
+        let Some(remembered) = self.remembered.as_mut() else {
+            self.push_new(value);
+            return;
+        };
+        let hash = BuildHasherDefault::<FxHasher>::default().hash_one(value);
+        self.lookups += 1;
+        if let Some(view) = remembered.get(&hash).copied() {
+            if self.holds(&view, value) {
+                self.hits += 1;
+                return self.push_view(view);
+            }
+        }
+        let view = self.push_new(value);
+        let Some(remembered) = self.remembered.as_mut() else {
+            return;
+        };
+        if remembered.len() >= MAX_REMEMBERED {
+            remembered.clear();
+        }
+        remembered.insert(hash, view);
+        // A column of unique values (ids, emails) would only pay for hashing.
+        if self.lookups == TRIAL_LOOKUPS && self.hits < TRIAL_LOOKUPS / 8 {
+            self.remembered = None;
+        }
+    }
+
+    /// Whether `view` (one of this array's) holds `value`.
+    fn holds(&self, view: &View, value: &str) -> bool {
+        view.length as usize == value.len()
+            // SAFETY: the view was returned by this array's `push_value_into_buffer` (or
+            // copied from one that was), and buffers are only ever appended to.
+            && unsafe { self.array.value_from_view_unchecked(view) } == value
+    }
+
+    fn push_new(&mut self, value: &str) -> View {
+        let view = self.array.push_value_into_buffer(value.as_bytes());
+        self.push_view(view);
+        self.previous = Some(view);
+        view
+    }
+
+    /// Appends a view of bytes already in the array's buffers.
+    fn push_view(&mut self, view: View) {
+        // SAFETY: the view points into this array's buffers (see `holds`); the total byte
+        // length it changes is corrected in `finish`, before the array is read.
+        unsafe { self.array.views_mut().push(view) };
+        self.view_bytes += view.length as usize;
+        if let Some(validity) = self.array.validity() {
+            validity.push(true);
+        }
+    }
+
+    pub fn finish(mut self) -> StringChunked {
+        let total_bytes = self.array.total_bytes_len() + self.view_bytes;
+        // SAFETY: now the sum of the views' lengths, as polars expects.
+        unsafe { self.array.set_total_bytes_len(total_bytes) };
+        let array: Utf8ViewArray = self.array.into();
+        StringChunked::with_chunk(self.name, array)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(values: &[Option<&str>]) -> StringChunked {
+        let mut builder = SharedTextBuilder::new("cells", 4);
+        for value in values {
+            match value {
+                Some(v) => builder.append_value(v),
+                None => builder.append_null(),
+            }
+        }
+        builder.finish()
+    }
+
+    /// Bytes in the column's buffers (views aside).
+    fn buffer_bytes(column: &StringChunked) -> usize {
+        column
+            .downcast_iter()
+            .map(|array| array.total_buffer_len())
+            .sum()
+    }
+
+    #[test]
+    fn values_read_back_as_written_and_repeats_are_stored_once() {
+        let text = "I agree to receive calls and texts from Acme Solar.";
+        let url = "https://offers.example.com/form";
+        let values = [
+            Some(text),
+            Some(url),
+            None,
+            Some(text),
+            Some("short"),
+            Some(text),
+            Some(url),
+            Some(""),
+            None,
+        ];
+        let column = build(&values);
+        let back: Vec<Option<&str>> = column.iter().collect();
+        assert_eq!(back, values);
+        assert_eq!(column.null_count(), 2);
+        assert_eq!(buffer_bytes(&column), text.len() + url.len());
+        // Lengths polars computes from its own count agree with the values.
+        let lengths: usize = values.iter().flatten().map(|v| v.len()).sum();
+        let array = column.downcast_iter().next().expect("one chunk");
+        assert_eq!(array.total_bytes_len(), lengths);
+    }
+
+    #[test]
+    fn unique_values_and_a_full_table_keep_every_value() {
+        // More distinct long values than the table holds, then the early ones again: the
+        // table starts over and stops after its trial, and every value still reads back.
+        let values: Vec<String> = (0..MAX_REMEMBERED + 10)
+            .map(|i| format!("unique-value-number-{i:08}"))
+            .chain((0..10).map(|i| format!("unique-value-number-{i:08}")))
+            .collect();
+        let cells: Vec<Option<&str>> = values.iter().map(|v| Some(v.as_str())).collect();
+        let column = build(&cells);
+        let back: Vec<Option<&str>> = column.iter().collect();
+        assert_eq!(back, cells);
+    }
+
+    #[test]
+    fn values_repeated_apart_are_shared() {
+        // Seven values of one length and prefix in turn: never two alike in a row, so each
+        // repeat is found through the table.
+        let values: Vec<String> = (0..3 * TRIAL_LOOKUPS)
+            .map(|i| format!("same-prefix-{:06}", i % 7))
+            .collect();
+        let cells: Vec<Option<&str>> = values.iter().map(|v| Some(v.as_str())).collect();
+        let column = build(&cells);
+        let back: Vec<Option<&str>> = column.iter().collect();
+        assert_eq!(back, cells);
+        assert_eq!(buffer_bytes(&column), 7 * values[0].len());
+    }
+}
