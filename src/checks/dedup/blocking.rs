@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::features::Features;
 use super::rules::{BlockingPass, DedupRules, KeyPart};
+use super::str_table::StrTable;
 
 /// What one pass produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -244,7 +245,7 @@ impl Blocker<'_> {
 }
 
 /// Alphabetical rank of each interned key.
-pub(super) fn ranks(keys: &[String]) -> Vec<u32> {
+pub(super) fn ranks(keys: &StrTable) -> Vec<u32> {
     // The first eight bytes as a big-endian number order like the bytes do, so most
     // comparisons are one integer comparison and only equal prefixes compare the strings
     // (sorting ~1M distinct emails, phones and addresses dominated the content rank).
@@ -261,7 +262,7 @@ pub(super) fn ranks(keys: &[String]) -> Vec<u32> {
         .collect();
     order.par_sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
-            .then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize]))
+            .then_with(|| keys.get(a.1 as usize).cmp(keys.get(b.1 as usize)))
     });
     let mut rank = vec![0; keys.len()];
     for (position, &(_, id)) in order.iter().enumerate() {

@@ -9,13 +9,14 @@ use super::lexicon::Lexicon;
 use super::names::{FirstName, LastName};
 use super::phonetic::nysiis;
 use super::records::{Records, TextColumn};
+use super::str_table::StrTable;
 use super::text::fold;
 use crate::fxhash::FxHashMap;
 
 /// A field folded and interned: `ids[row]` indexes `keys`; id 0 is blank.
 pub(super) struct Interned {
     pub ids: Vec<u32>,
-    pub keys: Vec<String>,
+    pub keys: StrTable,
 }
 
 impl Interned {
@@ -33,17 +34,15 @@ impl Interned {
             .collect();
         let mut index: FxHashMap<&str, u32> =
             FxHashMap::with_capacity_and_hasher(folded.len(), Default::default());
-        let mut keys: Vec<&str> = vec![""];
+        let mut keys = StrTable::with_capacity(folded.len());
+        keys.push("");
         let raw_to_id: Vec<u32> = folded
             .iter()
             .map(|key| {
                 if key.is_empty() {
                     0
                 } else {
-                    *index.entry(key).or_insert_with(|| {
-                        keys.push(key);
-                        (keys.len() - 1) as u32
-                    })
+                    *index.entry(key).or_insert_with(|| keys.push(key) as u32)
                 }
             })
             .collect();
@@ -53,13 +52,13 @@ impl Interned {
                 .par_iter()
                 .map(|&raw| raw_to_id[raw as usize])
                 .collect(),
-            keys: keys.into_iter().map(str::to_string).collect(),
+            keys,
         }
     }
 
     /// Something computed once per distinct key, in parallel.
     fn per_key<T: Send>(&self, f: impl Fn(&str) -> T + Sync + Send) -> Vec<T> {
-        self.keys.par_iter().map(|k| f(k)).collect()
+        self.keys.par_iter().map(f).collect()
     }
 }
 
@@ -296,6 +295,7 @@ mod tests {
         let column = TextColumn::from_values([Some("José"), Some("JOSE"), None, Some("Ann")]);
         let interned = Interned::new(&column, fold);
         assert_eq!(interned.ids, [1, 1, 0, 2]);
-        assert_eq!(interned.keys, ["", "jose", "ann"]);
+        let keys: Vec<&str> = interned.keys.par_iter().collect();
+        assert_eq!(keys, ["", "jose", "ann"]);
     }
 }

@@ -29,6 +29,7 @@ mod rules;
 mod scoring;
 mod similarity;
 mod stage;
+mod str_table;
 mod text;
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The engine's input: one row per lead (and per known CRM contact), as interned text
 //! columns of already-normalised values, plus what survivorship needs.
 
+use super::str_table::StrTable;
 use crate::fxhash::FxHashMap;
 
 /// A text column with every distinct value stored once: `ids[row]` indexes `values`, and
@@ -8,7 +9,7 @@ use crate::fxhash::FxHashMap;
 #[derive(Debug, Clone)]
 pub struct TextColumn {
     ids: Vec<u32>,
-    values: Vec<String>,
+    values: StrTable,
 }
 
 impl TextColumn {
@@ -26,20 +27,21 @@ impl TextColumn {
             FxHashMap::with_capacity_and_hasher(rows, Default::default());
         let mut column = TextColumn {
             ids: Vec::with_capacity(rows),
-            values: vec![String::new()],
+            values: StrTable::with_capacity(rows.min(1 << 16)),
         };
+        column.values.push("");
         for value in values {
             let value = value.map(str::trim).unwrap_or("");
             let id = if value.is_empty() {
                 0
             } else {
-                *index.entry(value).or_insert_with(|| {
-                    column.values.push(value.to_string());
-                    (column.values.len() - 1) as u32
-                })
+                *index
+                    .entry(value)
+                    .or_insert_with(|| column.values.push(value) as u32)
             };
             column.ids.push(id);
         }
+        column.values.shrink_to_fit();
         column
     }
 
@@ -55,7 +57,7 @@ impl TextColumn {
     pub fn get(&self, row: usize) -> Option<&str> {
         match self.ids.get(row) {
             Some(0) | None => None,
-            Some(&id) => self.values.get(id as usize).map(String::as_str),
+            Some(&id) => Some(self.values.get(id as usize)),
         }
     }
 
@@ -65,7 +67,7 @@ impl TextColumn {
     }
 
     /// Distinct values by id; `values()[0]` is the blank value.
-    pub(super) fn values(&self) -> &[String] {
+    pub(super) fn values(&self) -> &StrTable {
         &self.values
     }
 }

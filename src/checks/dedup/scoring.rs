@@ -172,7 +172,7 @@ impl<'a> Scorer<'a> {
         if ia == ib {
             return 1.0;
         }
-        let (ka, kb) = (&column.keys[ia as usize], &column.keys[ib as usize]);
+        let (ka, kb) = (column.keys.get(ia as usize), column.keys.get(ib as usize));
         let f = self.features;
         match field {
             Field::FirstName => first_name_similarity(

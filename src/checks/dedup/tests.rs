@@ -600,7 +600,8 @@ fn ranks_order_keys_as_their_bytes_do() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let rank = super::blocking::ranks(&keys);
+    let table: super::str_table::StrTable = keys.iter().map(String::as_str).collect();
+    let rank = super::blocking::ranks(&table);
     for (i, a) in keys.iter().enumerate() {
         for (j, b) in keys.iter().enumerate() {
             assert_eq!(rank[i] < rank[j], a < b, "{a:?} vs {b:?}");
