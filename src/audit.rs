@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::checks::{self, check_info, Findings, SideInputs, StageContext};
+use crate::checks::{self, check_info, Findings, SideInput, SideInputs, StageContext};
 use crate::error::{Error, Location, Result};
 use crate::frame::LeadFrame;
 use crate::ingest::{read_table, ContactColumns, HeaderMap, InputInfo, SourceSpec, Table};
@@ -120,63 +120,28 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
             )));
         }
     }
+    // A side table is read just before the first stage that reads it (and freed after the
+    // last): the consent records can be the largest input, and holding them from the start
+    // raised the peak of every stage before consent. A missing file is still an error now.
+    for path in options.consent.iter().chain(&options.known) {
+        require_file(path)?;
+    }
+    for path in &options.suppress {
+        require_file(path)?;
+    }
     // Files are parsed in parallel (reading was the largest stage after dedup at 1M rows);
     // errors are reported in argument order, so the same bad input gives the same message.
-    let (tables, (consent, known)) = rayon::join(
-        || {
-            specs
-                .par_iter()
-                .map(|spec| read_table(spec, &headers, ContactColumns::Required))
-                .collect::<Vec<Result<Table>>>()
-        },
-        || {
-            rayon::join(
-                || {
-                    side_table(
-                        options.consent.as_ref(),
-                        "consent",
-                        &headers,
-                        ContactColumns::Optional,
-                    )
-                },
-                || {
-                    side_table(
-                        options.known.as_ref(),
-                        "known",
-                        &headers,
-                        ContactColumns::Required,
-                    )
-                },
-            )
-        },
-    );
-    let tables = tables.into_iter().collect::<Result<Vec<Table>>>()?;
+    let tables = specs
+        .par_iter()
+        .map(|spec| read_table(spec, &headers, ContactColumns::Required))
+        .collect::<Vec<Result<Table>>>()
+        .into_iter()
+        .collect::<Result<Vec<Table>>>()?;
     let mut side = SideInputs {
-        consent: consent?,
-        known: known?,
         suppress: options.suppress.clone(),
+        ..SideInputs::default()
     };
-    let mut side_files: Vec<InputEntry> = Vec::new();
-    for (role, table) in [("consent", &side.consent), ("known", &side.known)] {
-        if let Some(table) = table {
-            side_files.push(InputEntry {
-                role,
-                info: table.info.clone(),
-            });
-        }
-    }
-    for path in &side.suppress {
-        if !path.is_file() {
-            return Err(Error::input(
-                Location::file(path.display().to_string()),
-                "file not found",
-            ));
-        }
-        side_files.push(InputEntry {
-            role: "suppress",
-            info: crate::ingest::describe_file(path)?,
-        });
-    }
+    let mut side_tables = SideTables::default();
     let mut leads = LeadFrame::from_tables(&tables)?;
     // The lead frame holds its own (rechunked) copy of every row: the files' frames would
     // double the memory of the lead data for the rest of the run.
@@ -189,6 +154,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let mut gate_notes: Vec<GateNote> = Vec::new();
     let stages = checks::stages();
     for (i, (name, stage)) in stages.iter().enumerate() {
+        side_tables.load(&mut side, stage.side_inputs(), options, &headers)?;
         let step = options.progress.step(name);
         let ctx = StageContext {
             rules,
@@ -245,6 +211,13 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let gate = Gate::from_statuses(checks.iter().map(|c| (c.id, c.status)), gate_notes);
     step.done(height);
 
+    let mut side_files = side_tables.entries();
+    for path in &options.suppress {
+        side_files.push(InputEntry {
+            role: "suppress",
+            info: crate::ingest::describe_file(path)?,
+        });
+    }
     let inputs: Vec<InputEntry> = lead_files
         .iter()
         .map(|info| InputEntry {
@@ -281,20 +254,72 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     })
 }
 
-fn side_table(
-    path: Option<&PathBuf>,
-    role: &str,
-    headers: &HeaderMap,
-    contact: ContactColumns,
-) -> Result<Option<Table>> {
-    path.map(|p| {
-        let spec = SourceSpec {
-            name: role.to_string(),
-            path: p.clone(),
-        };
-        read_table(&spec, headers, contact)
-    })
-    .transpose()
+fn require_file(path: &std::path::Path) -> Result<()> {
+    if path.is_file() {
+        return Ok(());
+    }
+    Err(Error::input(
+        Location::file(path.display().to_string()),
+        "file not found",
+    ))
+}
+
+/// What was read of the side tables (`--consent`, `--known`), for summary.json's inputs.
+#[derive(Default)]
+struct SideTables {
+    consent: Option<InputInfo>,
+    known: Option<InputInfo>,
+}
+
+impl SideTables {
+    /// Reads the side tables among `wanted` that were given and are not read yet.
+    fn load(
+        &mut self,
+        side: &mut SideInputs,
+        wanted: &[SideInput],
+        options: &AuditOptions,
+        headers: &HeaderMap,
+    ) -> Result<()> {
+        for input in wanted {
+            let (path, role, contact, slot, info) = match input {
+                SideInput::Consent => (
+                    &options.consent,
+                    "consent",
+                    ContactColumns::Optional,
+                    &mut side.consent,
+                    &mut self.consent,
+                ),
+                SideInput::Known => (
+                    &options.known,
+                    "known",
+                    ContactColumns::Required,
+                    &mut side.known,
+                    &mut self.known,
+                ),
+                SideInput::Suppress => continue,
+            };
+            let Some(path) = path.as_ref().filter(|_| info.is_none()) else {
+                continue;
+            };
+            let step = options.progress.step(&format!("reading {role}"));
+            let spec = SourceSpec {
+                name: role.to_string(),
+                path: path.clone(),
+            };
+            let table = read_table(&spec, headers, contact)?;
+            step.done(table.info.rows);
+            *info = Some(table.info.clone());
+            *slot = Some(table);
+        }
+        Ok(())
+    }
+
+    fn entries(&self) -> Vec<InputEntry> {
+        [("consent", &self.consent), ("known", &self.known)]
+            .into_iter()
+            .filter_map(|(role, info)| info.clone().map(|info| InputEntry { role, info }))
+            .collect()
+    }
 }
 
 fn retain_enabled(findings: &mut Findings, enabled: &[&str]) {

@@ -430,10 +430,12 @@ pub fn read_table(
         };
         Error::input(at(), why)
     })?;
-    // Hashing is a pass of its own over the file: it runs beside the parse. The parse stays on
-    // this thread (`join` runs its first closure here), where the panic hook finds the file.
+    // Hashing is a pass of its own over the file: it runs beside the parse. Called from
+    // outside rayon's pool, `join` runs both closures on pool threads, so the parse names
+    // its file on the thread it runs on, for the panic hook.
     let (parsed, sha256) = rayon::join(
         || -> Result<RawTable> {
+            let _reading = ReadingGuard::new(&shown);
             let decompressed;
             let bytes: &[u8] = if gz {
                 let mut out = Vec::new();

@@ -360,6 +360,46 @@ fn bad_inputs_exit_2_with_one_located_error_line() {
 }
 
 #[test]
+fn bad_side_files_exit_2_with_one_located_error_line_and_no_outputs() {
+    // Side tables are read when their stage comes (after the lead files' checks), yet a bad
+    // one still ends the run with one error line and leaves no partial outputs.
+    let dir = TempDir::new().unwrap();
+    let ragged = dir.path().join("consent_ragged.csv");
+    fs::write(
+        &ragged,
+        b"lead_id,email,consented_at\nL1,a@b.co,2026-01-01\nL2,c@d.co,2026-01-02,extra\n",
+    )
+    .unwrap();
+    let crm = dir.path().join("crm_latin1.csv");
+    fs::write(&crm, b"email,name\na@b.co,Jos\xe9\n").unwrap();
+    let missing = dir.path().join("missing.csv");
+    let leads = data("small_a.csv");
+    let cases: [(&str, &Path, &[&str]); 4] = [
+        (
+            "--consent",
+            &ragged,
+            &["consent_ragged.csv", "line 3", "row 2", "ragged row"],
+        ),
+        (
+            "--known",
+            &crm,
+            &["crm_latin1.csv", "row 1", "column 'name'", "UTF-8"],
+        ),
+        ("--consent", &missing, &["missing.csv", "file not found"]),
+        ("--known", &missing, &["missing.csv", "file not found"]),
+    ];
+    for (flag, path, needles) in cases {
+        let (out, code, stderr) = audit(&[&leads, flag, path.to_str().unwrap()]);
+        assert_one_error_line(code, &stderr, needles);
+        assert!(
+            !out.path().join("out/summary.json").exists(),
+            "{flag} {}: no outputs",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn bom_is_stripped_from_the_first_header() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("bom.csv");
