@@ -380,7 +380,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if dump.is_some() {
             let f = &output.findings;
             let mut lines: Vec<String> = (0..f.len())
-                .map(|i| format!("{name}\t{}\t{}\t{}", f.row[i], f.check[i], f.detail[i]))
+                .map(|i| format!("{name}\t{}\t{}\t{}", f.row[i], f.check[i], f.detail(i)))
                 .collect();
             lines.sort();
             dumped.extend(lines);

@@ -173,7 +173,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let step = options.progress.step("summary");
     // A finding of a check that is off never counts (stages may compute shared work).
     let enabled: Vec<&str> = rules.enabled_checks(AUDIT_FAMILIES).collect();
-    retain_enabled(&mut findings, &enabled);
+    findings.retain_checks(|check| enabled.contains(&check));
     findings.sort();
 
     let height = leads.height();
@@ -320,24 +320,6 @@ impl SideTables {
             .filter_map(|(role, info)| info.clone().map(|info| InputEntry { role, info }))
             .collect()
     }
-}
-
-fn retain_enabled(findings: &mut Findings, enabled: &[&str]) {
-    if findings.check.iter().all(|c| enabled.contains(c)) {
-        return;
-    }
-    let keep: Vec<bool> = findings.check.iter().map(|c| enabled.contains(c)).collect();
-    let mut kept = Findings::default();
-    for (i, k) in keep.into_iter().enumerate() {
-        if k {
-            kept.push(
-                findings.row[i],
-                findings.check[i],
-                std::mem::take(&mut findings.detail[i]),
-            );
-        }
-    }
-    *findings = kept;
 }
 
 /// Each finding's position in `enabled` (`None`: its check is off), worked out once: the

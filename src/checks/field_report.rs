@@ -109,11 +109,11 @@ pub fn field_report(
     for ((check, detail), row) in findings
         .check
         .iter()
-        .zip(&findings.detail)
+        .zip(findings.details())
         .zip(&findings.row)
     {
         if let Some(hit) = checks.iter().position(|c| c == check) {
-            *counts.entry((check, detail.as_str())).or_default() += 1;
+            *counts.entry((check, detail)).or_default() += 1;
             let bits = &mut rows_hit[hit];
             let word = *row as usize / 64;
             if bits.len() <= word {

@@ -20,13 +20,14 @@ pub mod suppression;
 pub mod text;
 
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::error::{PolarsContext, Result};
+use crate::fxhash::FxHashMap;
 use crate::ingest::Table;
 use crate::rules::Rules;
 use crate::summary::GateNote;
@@ -160,19 +161,36 @@ pub trait Stage {
     }
 }
 
-/// Findings as one long table: (lead frame row index, check id, detail).
+/// Findings as one long table: (lead frame row index, check id, detail). A detail text is
+/// stored once however many findings carry it: at 1M rows the audit makes 2M findings, and
+/// most details repeat (the fit checks' "industry=other outside ICP; …" combinations).
 #[derive(Debug, Default, Clone)]
 pub struct Findings {
     pub row: Vec<u32>,
     pub check: Vec<&'static str>,
-    pub detail: Vec<String>,
+    /// Per finding: index into `texts`.
+    detail: Vec<u32>,
+    texts: Vec<Arc<str>>,
+    text_ids: FxHashMap<Arc<str>, u32>,
 }
 
 impl Findings {
-    pub fn push(&mut self, row: u32, check: &'static str, detail: impl Into<String>) {
+    pub fn push(&mut self, row: u32, check: &'static str, detail: impl AsRef<str>) {
+        let id = self.intern(detail.as_ref());
         self.row.push(row);
         self.check.push(check);
-        self.detail.push(detail.into());
+        self.detail.push(id);
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.text_ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        let text: Arc<str> = text.into();
+        self.texts.push(Arc::clone(&text));
+        self.text_ids.insert(text, id);
+        id
     }
 
     /// One finding per row where `mask` is true.
@@ -185,9 +203,11 @@ impl Findings {
     }
 
     pub fn extend(&mut self, other: Findings) {
+        let ids: Vec<u32> = other.texts.iter().map(|t| self.intern(t)).collect();
         self.row.extend(other.row);
         self.check.extend(other.check);
-        self.detail.extend(other.detail);
+        self.detail
+            .extend(other.detail.iter().map(|&id| ids[id as usize]));
     }
 
     pub fn len(&self) -> usize {
@@ -196,6 +216,25 @@ impl Findings {
 
     pub fn is_empty(&self) -> bool {
         self.row.is_empty()
+    }
+
+    /// The detail of finding `i`.
+    pub fn detail(&self, i: usize) -> &str {
+        &self.texts[self.detail[i] as usize]
+    }
+
+    /// Every finding's detail, in order.
+    pub fn details(&self) -> impl Iterator<Item = &str> + '_ {
+        self.detail.iter().map(|&id| &*self.texts[id as usize])
+    }
+
+    /// Keeps the findings whose check `keep` accepts.
+    pub fn retain_checks(&mut self, keep: impl Fn(&str) -> bool) {
+        let kept: Vec<usize> = (0..self.len()).filter(|&i| keep(self.check[i])).collect();
+        if kept.len() == self.len() {
+            return;
+        }
+        self.permute(&kept);
     }
 
     /// Sorts by row, then catalog order, then detail: outputs must not depend on stage
@@ -220,17 +259,24 @@ impl Findings {
             })
             .collect();
         keyed.par_sort_unstable_by(|a, b| {
-            (a.0, a.1)
-                .cmp(&(b.0, b.1))
-                .then_with(|| self.detail[a.2 as usize].cmp(&self.detail[b.2 as usize]))
+            (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+                let (da, db) = (self.detail[a.2 as usize], self.detail[b.2 as usize]);
+                if da == db {
+                    std::cmp::Ordering::Equal
+                } else {
+                    self.texts[da as usize].cmp(&self.texts[db as usize])
+                }
+            })
         });
         let order: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i as usize).collect();
-        self.row = order.iter().map(|&i| self.row[i]).collect();
-        self.check = order.iter().map(|&i| self.check[i]).collect();
-        self.detail = order
-            .iter()
-            .map(|&i| std::mem::take(&mut self.detail[i]))
-            .collect();
+        self.permute(&order);
+    }
+
+    /// The findings at `indices`, in that order (the detail texts stay as they are).
+    fn permute(&mut self, indices: &[usize]) {
+        self.row = indices.iter().map(|&i| self.row[i]).collect();
+        self.check = indices.iter().map(|&i| self.check[i]).collect();
+        self.detail = indices.iter().map(|&i| self.detail[i]).collect();
     }
 }
 
@@ -248,4 +294,46 @@ pub fn blank_mask(values: &StringChunked) -> BooleanChunked {
         .iter()
         .map(|v| Some(v.is_none_or(|s| s.trim().is_empty())))
         .collect()
+}
+
+#[cfg(test)]
+mod findings_tests {
+    use super::Findings;
+
+    fn listed(f: &Findings) -> Vec<(u32, &str, &str)> {
+        (0..f.len())
+            .map(|i| (f.row[i], f.check[i], f.detail(i)))
+            .collect()
+    }
+
+    #[test]
+    fn merged_sorted_and_filtered_findings_keep_their_details() {
+        let mut first = Findings::default();
+        first.push(2, "fit.market", "industry=other outside ICP");
+        first.push(0, "fit.market", "industry=other outside ICP");
+        first.push(0, "email.syntax", "no @");
+        let mut second = Findings::default();
+        second.push(1, "fit.market", "country=DE outside ICP");
+        second.push(0, "fit.market", "industry=other outside ICP");
+        second.push(0, "fit.market", "country=DE outside ICP");
+        first.extend(second);
+        // Three distinct texts, however many findings and merges carry them.
+        assert_eq!(first.texts.len(), 3);
+        first.sort();
+        assert_eq!(
+            listed(&first),
+            [
+                (0, "email.syntax", "no @"),
+                (0, "fit.market", "country=DE outside ICP"),
+                (0, "fit.market", "industry=other outside ICP"),
+                (0, "fit.market", "industry=other outside ICP"),
+                (1, "fit.market", "country=DE outside ICP"),
+                (2, "fit.market", "industry=other outside ICP"),
+            ]
+        );
+        first.retain_checks(|check| check != "email.syntax");
+        assert_eq!(listed(&first).len(), 5);
+        assert!(first.details().all(|d| d != "no @"));
+        assert_eq!(first.detail(0), "country=DE outside ICP");
+    }
 }

@@ -279,7 +279,7 @@ pub fn write_findings(path: &Path, result: &AuditResult) -> Result<()> {
                 lead_ids.and_then(|ids| ids.get(row)).unwrap_or(""),
                 check,
                 actions.get(check).copied().unwrap_or("flag"),
-                findings.detail[i].as_str(),
+                findings.detail(i),
             ])?;
         }
         Ok(())

@@ -465,9 +465,9 @@ fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
                 .to_string(),
         };
         let (email, phone) = (get(email, row), get(phone, row));
-        let detail = &findings.detail[i];
+        let detail = findings.detail(i);
         let (email, phone, detail) = if show_pii {
-            (email, phone, detail.clone())
+            (email, phone, detail.to_string())
         } else {
             let masked_detail = mask_text(detail, &phone);
             let masked = |v: String, f: fn(&str) -> String| if v.is_empty() { v } else { f(&v) };

@@ -31,7 +31,7 @@ impl Run {
         let f = &self.output.findings;
         (0..f.len())
             .find(|&i| f.check[i] == check && f.row[i] as usize == row)
-            .map(|i| f.detail[i].as_str())
+            .map(|i| f.detail(i))
     }
 
     fn hits(&self, check: &str) -> Vec<bool> {
