@@ -29,7 +29,7 @@ use super::{str_column, CheckInfo, SideInput, Stage, StageContext, StageOutput};
 use crate::error::{Error, Result};
 use crate::summary::{GateNote, Status};
 use judge::{Check, Leads, Settings};
-use matching::LeadKeys;
+use matching::KeyColumns;
 use records::{parse_dates, trimmed, Records};
 
 pub const CHECKS: &[CheckInfo] = &[
@@ -127,12 +127,16 @@ impl Stage for ConsentStage {
         };
         let email_keys = email_keys(str_column(leads, "email")?, height);
         let pairs = matching::match_records(
-            &LeadKeys {
+            &KeyColumns {
                 lead_id: &lead_ids,
                 email: &email_keys,
                 phone: &phone_keys,
             },
-            &records,
+            &KeyColumns {
+                lead_id: &records.lead_id,
+                email: &records.email_key,
+                phone: &records.phone_key,
+            },
             &rules.match_by,
         )?;
         let captured_raw = str_column(leads, "captured_at")?;
