@@ -11,7 +11,6 @@ pub mod checks;
 pub mod cli;
 pub mod error;
 pub mod frame;
-pub mod fxhash;
 pub mod ingest;
 pub mod progress;
 pub mod rankings;

@@ -8,12 +8,10 @@
 //! record's 329 bytes of long values, and about half of each lead row's, are repeats. Here a
 //! repeat gets a view of the bytes already stored, as Arrow's view layout allows.
 
-use std::hash::{BuildHasher, BuildHasherDefault};
+use std::hash::BuildHasher;
 
-use polars::prelude::{PlSmallStr, StringChunked};
+use polars::prelude::{InitHashMaps, PlHashMap, PlSmallStr, StringChunked};
 use polars_arrow::array::{MutableBinaryViewArray, Utf8ViewArray, View};
-
-use crate::fxhash::{FxHashMap, FxHasher};
 
 /// Long values looked up before deciding whether the lookup table pays for itself.
 const TRIAL_LOOKUPS: usize = 4096;
@@ -27,7 +25,7 @@ pub struct SharedTextBuilder {
     /// The last long value's view: runs of one value (a lead's consent records) share it.
     previous: Option<View>,
     /// Long values seen, by hash; `None` once the trial showed few repeats.
-    remembered: Option<FxHashMap<u64, View>>,
+    remembered: Option<PlHashMap<u64, View>>,
     lookups: usize,
     hits: usize,
     /// Length of the long values pushed as views (`array` counts only what it pushes itself).
@@ -40,7 +38,7 @@ impl SharedTextBuilder {
             name: name.into(),
             array: MutableBinaryViewArray::with_capacity(capacity),
             previous: None,
-            remembered: Some(FxHashMap::default()),
+            remembered: Some(PlHashMap::new()),
             lookups: 0,
             hits: 0,
             view_bytes: 0,
@@ -63,7 +61,7 @@ impl SharedTextBuilder {
             self.push_new(value);
             return;
         };
-        let hash = BuildHasherDefault::<FxHasher>::default().hash_one(value);
+        let hash = remembered.hasher().hash_one(value);
         self.lookups += 1;
         if let Some(view) = remembered.get(&hash).copied() {
             if self.holds(&view, value) {

@@ -27,7 +27,6 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::error::{PolarsContext, Result};
-use crate::fxhash::FxHashMap;
 use crate::ingest::Table;
 use crate::rules::Rules;
 use crate::summary::GateNote;
@@ -171,7 +170,7 @@ pub struct Findings {
     /// Per finding: index into `texts`.
     detail: Vec<u32>,
     texts: Vec<Arc<str>>,
-    text_ids: FxHashMap<Arc<str>, u32>,
+    text_ids: PlHashMap<Arc<str>, u32>,
 }
 
 impl Findings {

@@ -3,6 +3,7 @@
 //! and everything a value implies (nickname lines, phonetic code, free-mail domain, …) is
 //! worked out once per distinct value.
 
+use polars::prelude::{InitHashMaps, PlHashMap};
 use rayon::prelude::*;
 
 use super::lexicon::Lexicon;
@@ -11,7 +12,6 @@ use super::phonetic::nysiis;
 use super::records::{Records, TextColumn};
 use super::str_table::StrTable;
 use super::text::fold;
-use crate::fxhash::FxHashMap;
 
 /// A field folded and interned: `ids[row]` indexes `keys`; id 0 is blank.
 pub(super) struct Interned {
@@ -32,8 +32,7 @@ impl Interned {
                 }
             })
             .collect();
-        let mut index: FxHashMap<&str, u32> =
-            FxHashMap::with_capacity_and_hasher(folded.len(), Default::default());
+        let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(folded.len());
         let mut keys = StrTable::with_capacity(folded.len());
         keys.push("");
         let raw_to_id: Vec<u32> = folded

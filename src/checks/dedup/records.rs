@@ -2,7 +2,7 @@
 //! columns of already-normalised values, plus what survivorship needs.
 
 use super::str_table::StrTable;
-use crate::fxhash::FxHashMap;
+use polars::prelude::{InitHashMaps, PlHashMap};
 
 /// A text column with every distinct value stored once: `ids[row]` indexes `values`, and
 /// id 0 is the blank value (missing, empty or only whitespace).
@@ -23,8 +23,7 @@ impl TextColumn {
         let rows = values.size_hint().0;
         // Sized for every value distinct (emails, phones, addresses nearly are): growing
         // the table by rehashing was a tenth of the dedup stage at 1M rows.
-        let mut index: FxHashMap<&'a str, u32> =
-            FxHashMap::with_capacity_and_hasher(rows, Default::default());
+        let mut index: PlHashMap<&'a str, u32> = PlHashMap::with_capacity(rows);
         let mut column = TextColumn {
             ids: Vec::with_capacity(rows),
             values: StrTable::with_capacity(rows.min(1 << 16)),

@@ -16,7 +16,7 @@ use super::features::{Features, Interned};
 use super::names::{first_name_similarity, last_name_similarity};
 use super::rules::{DedupRules, Field, MatchRule, NameRules};
 use super::similarity::{edit_similarity, jaro_winkler};
-use crate::fxhash::FxHashMap;
+use polars::prelude::PlHashMap;
 
 const FIELDS: usize = 9;
 
@@ -342,7 +342,7 @@ struct Pair<'m> {
 /// lookup often replaces a string comparison. Similarity depends on the two values alone,
 /// so remembering it changes no result. Bounded: emptied when full.
 #[derive(Default)]
-pub(super) struct Memo(FxHashMap<u128, f64>);
+pub(super) struct Memo(PlHashMap<u128, f64>);
 
 impl Memo {
     const MAX_ENTRIES: usize = 1 << 18;
