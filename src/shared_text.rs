@@ -57,6 +57,10 @@ impl SharedTextBuilder {
         if let Some(view) = self.previous.filter(|view| self.holds(view, value)) {
             return self.push_view(view);
         }
+        // A column of unique values (ids, emails) would only pay for hashing.
+        if self.lookups == TRIAL_LOOKUPS && self.hits < TRIAL_LOOKUPS / 8 {
+            self.remembered = None;
+        }
         let Some(remembered) = self.remembered.as_mut() else {
             self.push_new(value);
             return;
@@ -77,10 +81,6 @@ impl SharedTextBuilder {
             remembered.clear();
         }
         remembered.insert(hash, view);
-        // A column of unique values (ids, emails) would only pay for hashing.
-        if self.lookups == TRIAL_LOOKUPS && self.hits < TRIAL_LOOKUPS / 8 {
-            self.remembered = None;
-        }
     }
 
     /// Whether `view` (one of this array's) holds `value`.
@@ -168,17 +168,36 @@ mod tests {
     }
 
     #[test]
-    fn unique_values_and_a_full_table_keep_every_value() {
-        // More distinct long values than the table holds, then the early ones again: the
-        // table starts over and stops after its trial, and every value still reads back.
-        let values: Vec<String> = (0..MAX_REMEMBERED + 10)
-            .map(|i| format!("unique-value-number-{i:08}"))
-            .chain((0..10).map(|i| format!("unique-value-number-{i:08}")))
-            .collect();
+    fn a_table_that_fills_up_starts_over_and_keeps_every_value() {
+        // More distinct long values than the table holds, a quarter of the cells repeating a
+        // value two back (so the table stays on): it is cleared when full, and every value
+        // still reads back.
+        let name = |i: usize| format!("repeated-value-number-{i:08}");
+        let mut values = Vec::new();
+        for i in 0..MAX_REMEMBERED + 5000 {
+            values.push(name(i));
+            if i % 3 == 2 {
+                values.push(name(i - 2));
+            }
+        }
         let cells: Vec<Option<&str>> = values.iter().map(|v| Some(v.as_str())).collect();
         let column = build(&cells);
         let back: Vec<Option<&str>> = column.iter().collect();
         assert_eq!(back, cells);
+        let stored = buffer_bytes(&column);
+        let given: usize = values.iter().map(String::len).sum();
+        assert!(stored < given, "{stored} < {given}");
+    }
+
+    #[test]
+    fn the_table_switches_off_on_a_column_of_unique_values() {
+        let mut builder = SharedTextBuilder::new("ids", 0);
+        for i in 0..TRIAL_LOOKUPS + 1 {
+            builder.append_value(&format!("unique-id-{i:08}"));
+        }
+        assert!(builder.remembered.is_none());
+        let column = builder.finish();
+        assert_eq!(column.get(7), Some("unique-id-00000007"));
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub enum SideInput {
     Suppress,
 }
 
-/// Side inputs of an audit, loaded once before the stages run.
+/// Side inputs of an audit: a table is read just before the first stage that declares it
+/// ([`Stage::side_inputs`]) and freed after the last.
 #[derive(Default)]
 pub struct SideInputs {
     /// `--consent` records, header-mapped like lead files.
@@ -153,8 +154,9 @@ pub trait Stage {
     /// Runs the family's checks on the lead frame (with the columns earlier stages added).
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput>;
 
-    /// The side inputs `run` reads: the audit frees a side input once no later stage
-    /// declares it, so a stage must declare every one it reads.
+    /// The side inputs `run` reads: the audit reads a side table just before the first stage
+    /// that declares it and frees it once no later stage does, so a stage must declare every
+    /// one it reads.
     fn side_inputs(&self) -> &'static [SideInput] {
         &[]
     }
