@@ -122,7 +122,8 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     }
     // A side table is read just before the first stage that reads it (and freed after the
     // last): the consent records can be the largest input, and holding them from the start
-    // raised the peak of every stage before consent. A missing file is still an error now.
+    // raised the peak of every stage before consent. A missing file is reported before any
+    // stage runs.
     for path in options.consent.iter().chain(&options.known) {
         require_file(path)?;
     }
