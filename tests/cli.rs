@@ -523,28 +523,23 @@ fn outputs_spanning_many_blocks_keep_input_order() {
     assert_eq!(code, 1, "{stderr}");
     let out = out.path().join("out");
     assert_rows_accounted(&out);
-    let numbers = |file: &str, name: &str| -> Vec<u64> {
-        let (headers, rows) = csv_rows(&out.join(file));
-        column(&headers, &rows, name)
+    let numbers = |headers: &[String], rows: &[Vec<String>], name: &str| -> Vec<u64> {
+        column(headers, rows, name)
             .iter()
             .map(|r| r.parse().expect("row number"))
             .collect()
     };
-    let rejected = numbers("rejected.csv", "_row");
+    let (headers, rows) = csv_rows(&out.join("rejected.csv"));
+    let rejected = numbers(&headers, &rows, "_row");
     assert!(rejected.len() > 4_096, "{} rejected rows", rejected.len());
     assert!(rejected.windows(2).all(|w| w[0] < w[1]));
-    let ids = {
-        let (headers, rows) = csv_rows(&out.join("rejected.csv"));
-        column(&headers, &rows, "lead_id")
-            .iter()
-            .map(|id| id.to_string())
-            .collect::<Vec<_>>()
-    };
+    let ids = column(&headers, &rows, "lead_id");
     assert!(rejected
         .iter()
         .zip(&ids)
         .all(|(row, id)| *id == format!("L{row}")));
-    let finding_rows = numbers("findings.csv", "row");
+    let (headers, rows) = csv_rows(&out.join("findings.csv"));
+    let finding_rows = numbers(&headers, &rows, "row");
     assert!(
         finding_rows.len() > 16_384,
         "{} findings",

@@ -20,7 +20,7 @@ pub mod suppression;
 pub mod text;
 
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -171,8 +171,8 @@ pub struct Findings {
     pub check: Vec<&'static str>,
     /// Per finding: index into `texts`.
     detail: Vec<u32>,
-    texts: Vec<Arc<str>>,
-    text_ids: PlHashMap<Arc<str>, u32>,
+    /// Distinct detail texts, by index.
+    texts: PlIndexSet<Box<str>>,
 }
 
 impl Findings {
@@ -184,14 +184,11 @@ impl Findings {
     }
 
     fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.text_ids.get(text) {
-            return id;
-        }
-        let id = self.texts.len() as u32;
-        let text: Arc<str> = text.into();
-        self.texts.push(Arc::clone(&text));
-        self.text_ids.insert(text, id);
-        id
+        let id = match self.texts.get_index_of(text) {
+            Some(id) => id,
+            None => self.texts.insert_full(text.into()).0,
+        };
+        id as u32
     }
 
     /// One finding per row where `mask` is true.

@@ -49,11 +49,16 @@ struct GuardedWriter<W: Write> {
     path: String,
 }
 
+/// An output file, buffered.
+fn create_file(path: &Path) -> Result<BufWriter<File>> {
+    let file = File::create(path).map_err(|e| Error::output(path.display(), e))?;
+    Ok(BufWriter::with_capacity(1 << 20, file))
+}
+
 impl GuardedWriter<BufWriter<File>> {
     fn create(path: &Path) -> Result<Self> {
-        let file = File::create(path).map_err(|e| Error::output(path.display(), e))?;
         Ok(GuardedWriter {
-            inner: csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file)),
+            inner: csv::WriterBuilder::new().from_writer(create_file(path)?),
             path: path.display().to_string(),
         })
     }
@@ -159,8 +164,7 @@ fn write_blocks(
 ) -> Result<()> {
     const BATCH: usize = 16;
     let path_text = path.display().to_string();
-    let file = File::create(path).map_err(|e| Error::output(&path_text, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut out = create_file(path)?;
     let mut head = GuardedWriter::in_memory(&path_text);
     head.write(header.iter().copied())?;
     out.write_all(&head.into_bytes()?)

@@ -61,22 +61,16 @@ pub fn match_records(leads: &KeyColumns, records: &KeyColumns, keys: &[MatchKey]
             )
         },
     );
-    let records_of = |lookup: &Option<KeyLookup>, lead: usize| -> Vec<u32> {
-        lookup
-            .as_ref()
-            .map_or_else(Vec::new, |l| l.records_of(lead).to_vec())
-    };
     let per_lead: Vec<(Vec<u32>, bool)> = (0..leads.lead_id.len())
         .into_par_iter()
         .map(|lead| {
             // A lead id match wins: a lead with one is not looked up by email or phone.
             let by_lead_id = records_of(&by_id, lead);
             if !by_lead_id.is_empty() {
-                return (by_lead_id, true);
+                return (by_lead_id.to_vec(), true);
             }
             // A record found through both email and phone is listed twice.
-            let mut recs = records_of(&by_email, lead);
-            recs.extend(records_of(&by_phone, lead));
+            let mut recs = [records_of(&by_email, lead), records_of(&by_phone, lead)].concat();
             recs.sort_unstable();
             (recs, false)
         })
@@ -94,6 +88,11 @@ pub fn match_records(leads: &KeyColumns, records: &KeyColumns, keys: &[MatchKey]
         pairs.rec.extend(recs);
     }
     Ok(pairs)
+}
+
+/// The records a lead has through one key (none when the key is not matched on).
+fn records_of<'l>(lookup: &'l Option<KeyLookup>, lead: usize) -> &'l [u32] {
+    lookup.as_ref().map_or(&[], |l| l.records_of(lead))
 }
 
 /// One match key: each lead's value and the records of each value.
