@@ -8,6 +8,7 @@ use std::time::Instant;
 
 // The test generator refers to the engine's input types as `super::…`.
 use leadaudit::checks::dedup::{deduplicate, Checks, Records, Source, TextColumn};
+use leadaudit::checks::email::{EmailLists, EmailRules};
 use leadaudit::progress::memory_mb;
 use leadaudit::rules::Rules;
 
@@ -40,7 +41,9 @@ fn main() -> Result<(), String> {
     eprintln!("generated {} rows in {:.2?}", generated.len(), t.elapsed());
 
     let t = Instant::now();
-    let input: Records = records(&generated, sources);
+    let mut input: Records = records(&generated, sources);
+    let lists = EmailLists::new(&EmailRules::default());
+    input.mark_shared_mailboxes(|local| lists.is_role(local));
     let build = t.elapsed();
     let t = Instant::now();
     let checks = Checks {

@@ -120,6 +120,42 @@ fn email_domain(email: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The exact email key of each row: the normalised address, or for a shared mailbox (a
+/// role address) the address with the folded first and last name, so that two people
+/// writing from `sales@acme.com` are not one duplicate cluster while a repeated lead is.
+pub(super) struct EmailKeys {
+    /// Key id per row; 0 = no email.
+    pub ids: Vec<u32>,
+    /// Number of key ids (id 0 included).
+    pub count: usize,
+}
+
+impl EmailKeys {
+    fn new(address: &Interned, shared: &[bool], first: &[u32], last: &[u32]) -> EmailKeys {
+        // Ids above the addresses' own are the (address, first, last) keys of shared rows.
+        let mut count = address.keys.len() as u32;
+        let mut named: PlHashMap<(u32, u32, u32), u32> = PlHashMap::new();
+        let ids = address
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(row, &id)| {
+                if id == 0 || !shared[row] {
+                    return id;
+                }
+                *named.entry((id, first[row], last[row])).or_insert_with(|| {
+                    count += 1;
+                    count - 1
+                })
+            })
+            .collect();
+        EmailKeys {
+            ids,
+            count: count as usize,
+        }
+    }
+}
+
 pub(super) struct Features {
     pub first: Interned,
     pub first_info: Vec<FirstName>,
@@ -142,8 +178,8 @@ pub(super) struct Features {
     pub address_words: Vec<Vec<String>>,
     /// House number + street word hash per address id.
     pub street: Vec<u64>,
-    /// The whole normalised email (exact-key duplicates).
-    pub email: Interned,
+    /// The exact email key per row (exact-key duplicates).
+    pub email: EmailKeys,
     pub email_local: Interned,
     /// Letters-only hash per local-part id (`jsmith1985` → `jsmith`).
     pub email_local_letters: Vec<u64>,
@@ -205,6 +241,7 @@ impl Features {
                 },
             );
         let (email_local_field, email_domain) = email_parts;
+        let email = EmailKeys::new(&email, &records.shared_mailbox, &first.ids, &last.ids);
         let first_info = first.per_key(|k| lexicon.first_name(k));
         let first_phonetic = first_info
             .par_iter()

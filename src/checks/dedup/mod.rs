@@ -183,7 +183,7 @@ pub fn deduplicate(
             Groups::none(records.len())
         }
     };
-    let email = group(checks.email, &features.email.ids, features.email.keys.len());
+    let email = group(checks.email, &features.email.ids, features.email.count);
     let phone = group(checks.phone, &features.phone.ids, features.phone.keys.len());
     let edges = cluster::accept_matches(
         records.len(),

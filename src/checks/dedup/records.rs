@@ -105,6 +105,10 @@ pub struct Records {
     pub email: TextColumn,
     pub phone: TextColumn,
     pub date_of_birth: TextColumn,
+    /// Per row: the email is a role address (`info@`, `sales@`: a mailbox several people
+    /// read), so the address alone does not make two rows one person; such rows are
+    /// email duplicates only when their names are equal too.
+    pub shared_mailbox: Vec<bool>,
 }
 
 impl Records {
@@ -125,6 +129,28 @@ impl Records {
             .and_then(|&s| self.sources.get(s as usize))
             .map_or("?", |s| s.name.as_str());
         format!("{source}:{}", self.row.get(i).copied().unwrap_or(0))
+    }
+
+    /// Sets `shared_mailbox` from the email column: `is_role` is asked once per distinct
+    /// address, with its local part (the email rules' role list).
+    pub fn mark_shared_mailboxes(&mut self, is_role: impl Fn(&str) -> bool + Sync) {
+        use rayon::prelude::*;
+        let role: Vec<bool> = self
+            .email
+            .values()
+            .par_iter()
+            .map(|address| {
+                address
+                    .rsplit_once('@')
+                    .is_some_and(|(local, _)| is_role(local))
+            })
+            .collect();
+        self.shared_mailbox = self
+            .email
+            .ids()
+            .iter()
+            .map(|&id| role[id as usize])
+            .collect();
     }
 
     pub(super) fn is_known(&self, index: usize) -> bool {
@@ -199,6 +225,7 @@ impl Records {
             ("email", self.email.len()),
             ("phone", self.phone.len()),
             ("date_of_birth", self.date_of_birth.len()),
+            ("shared_mailbox", self.shared_mailbox.len()),
         ];
         if let Some((name, len)) = lengths.iter().find(|(_, len)| *len != n) {
             return Err(format!(

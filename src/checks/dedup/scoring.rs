@@ -94,7 +94,7 @@ struct ScoredRow {
     /// Content rank (`Records::content_rank`): a pair is always compared the same way
     /// round, so an asymmetric similarity cannot depend on row order.
     order: u32,
-    /// Normalised email id (0: none).
+    /// Exact email key id (`Features::email`; 0: none).
     email: u32,
 }
 
@@ -257,7 +257,7 @@ impl<'a> Scorer<'a> {
         let _ = row;
     }
 
-    /// Both rows have the same normalised email.
+    /// Both rows have the same exact email key (for a shared mailbox: and the same name).
     pub fn same_email(&self, a: u32, b: u32) -> bool {
         let email = self.rows[a as usize].email;
         email != 0 && email == self.rows[b as usize].email

@@ -31,7 +31,7 @@ pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
         id: "dup.email",
         family: "dedup",
-        title: "same normalised email as a kept row",
+        title: "same normalised email as a kept row (a role address: and the same name)",
     },
     CheckInfo {
         id: "dup.phone",
@@ -407,7 +407,7 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
     ];
     let mut built: Vec<TextColumn> = builders.par_iter().map(|build| build()).collect();
     let mut take = || built.remove(0);
-    Ok(Records {
+    let mut records = Records {
         sources,
         source,
         row,
@@ -421,7 +421,11 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
         email: take(),
         phone: take(),
         date_of_birth: take(),
-    })
+        shared_mailbox: Vec::new(),
+    };
+    let lists = EmailLists::new(&rules.email);
+    records.mark_shared_mailboxes(|local| lists.is_role(local));
+    Ok(records)
 }
 
 /// `<field>_filled` per filled field (each row's own value, a survivor's blank filled from

@@ -828,6 +828,8 @@ pub fn records(rows: &[SynthRow], sources: Vec<Source>) -> Records {
         email: column(|r| &r.email),
         phone: column(|r| &r.phone),
         date_of_birth: column(|r| &r.date_of_birth),
+        // No role addresses unless a caller marks them (`Records::mark_shared_mailboxes`).
+        shared_mailbox: vec![false; rows.len()],
     }
 }
 

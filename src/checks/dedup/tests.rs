@@ -2,6 +2,7 @@
 
 use super::testgen::{self, records, Generator, SynthRow};
 use super::*;
+use crate::checks::email::{EmailLists, EmailRules};
 
 fn rules() -> DedupRules {
     let text = include_str!("../../../rules/default.toml");
@@ -46,7 +47,9 @@ fn lead(source: u16, first: &str, last: &str, postal: &str, email: &str, phone: 
 }
 
 fn run(rows: &[SynthRow], sources: Vec<Source>) -> (Records, Outcome) {
-    let records = records(rows, sources);
+    let mut records = records(rows, sources);
+    let lists = EmailLists::new(&EmailRules::default());
+    records.mark_shared_mailboxes(|local| lists.is_role(local));
     let outcome = deduplicate(&records, &rules(), ALL).expect("valid input");
     (records, outcome)
 }
@@ -129,6 +132,47 @@ fn exact_keys_match_and_blanks_never_do() {
     assert_eq!(
         outcome.findings[1].detail,
         "phone (score 1.00) with a:2; survivor a:2"
+    );
+}
+
+#[test]
+fn a_role_address_joins_rows_only_with_the_same_name() {
+    let rows = [
+        // Two people writing from one team mailbox, and one of them again.
+        lead(
+            0,
+            "Niamh",
+            "Colombo",
+            "06172",
+            "marketing@kingfisher.com",
+            "",
+        ),
+        lead(
+            1,
+            "Natalie",
+            "Petrovic",
+            "48212",
+            "Marketing@kingfisher.com",
+            "",
+        ),
+        lead(
+            1,
+            "NIAMH",
+            "Colombo",
+            "06172",
+            "marketing@kingfisher.com",
+            "",
+        ),
+        // A personal address is one person whatever the name says.
+        lead(0, "Ann", "Lee", "", "ann.lee@kingfisher.com", ""),
+        lead(1, "Bo", "Chan", "", "ann.lee@kingfisher.com", ""),
+    ];
+    let (records, outcome) = run(&rows, vec![source("a"), source("b")]);
+    assert_eq!(records.shared_mailbox, [true, true, true, false, false]);
+    assert_eq!(checks_of(&outcome), [(2, "dup.email"), (4, "dup.email")]);
+    assert_eq!(
+        outcome.findings[0].detail,
+        "email (score 1.00) with a:1; survivor a:1"
     );
 }
 
