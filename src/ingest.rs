@@ -345,7 +345,10 @@ impl HeaderMap {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -423,52 +426,25 @@ pub fn read_table(
     let _reading = ReadingGuard::new(&shown);
     let at = || Location::file(&shown);
     let (format, gz) = detect_format(&spec.path)?;
-    let raw = std::fs::read(&spec.path).map_err(|e| {
+    let open_error = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "file not found".to_string(),
             _ => format!("cannot read: {e}"),
         };
         Error::input(at(), why)
-    })?;
-    // Hashing is a pass of its own over the file: it runs beside the parse. Called from
-    // outside rayon's pool, `join` runs both closures on pool threads, so the parse names
-    // its file on the thread it runs on, for the panic hook.
-    let (parsed, sha256) = rayon::join(
-        || -> Result<RawTable> {
-            let _reading = ReadingGuard::new(&shown);
-            let decompressed;
-            let bytes: &[u8] = if gz {
-                let mut out = Vec::new();
-                flate2::read::MultiGzDecoder::new(raw.as_slice())
-                    .read_to_end(&mut out)
-                    .map_err(|e| Error::input(at(), format!("not a valid gzip file: {e}")))?;
-                decompressed = out;
-                &decompressed
-            } else {
-                &raw
-            };
-            if bytes.is_empty() {
-                return Err(Error::input(
-                    at(),
-                    "empty file: expected a header row and data rows",
-                ));
-            }
-            match format {
-                Format::Csv => read_delimited(bytes, b',', &shown),
-                Format::Tsv => read_delimited(bytes, b'\t', &shown),
-                Format::Ndjson => read_ndjson(bytes, &shown),
-                Format::Json => read_json_array(bytes, &shown),
-                Format::Parquet => read_parquet(bytes, &shown),
-                Format::Text => Err(Error::input(
-                    at(),
-                    "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
-                )),
-            }
-        },
-        || sha256_hex(&raw),
-    );
-    // The columns own their text now: the file's bytes can go before the frame is built.
-    drop(raw);
+    };
+    let (parsed, sha256) = match format {
+        Format::Csv | Format::Tsv => {
+            let delimiter = if format == Format::Csv { b',' } else { b'\t' };
+            let mut input = InputStream::open(&spec.path, gz).map_err(open_error)?;
+            let parsed = read_delimited(&mut input, delimiter, &shown)?;
+            let sha256 = input
+                .finish()
+                .map_err(|e| Error::input(at(), e.to_string()))?;
+            (Ok(parsed), sha256)
+        }
+        _ => read_whole(&spec.path, format, gz, &shown).map_err(open_error)?,
+    };
     let raw_table = parsed?;
     if raw_table.rows == 0 {
         return Err(Error::input(
@@ -528,6 +504,122 @@ pub fn read_table(
     })
 }
 
+/// Reads a file that is parsed whole (NDJSON, JSON and Parquet; CSV/TSV are streamed by
+/// [`read_table`]): its bytes, gunzipped, parsed beside the hashing of the file as stored.
+fn read_whole(
+    path: &Path,
+    format: Format,
+    gz: bool,
+    shown: &str,
+) -> std::io::Result<(Result<RawTable>, String)> {
+    let raw = std::fs::read(path)?;
+    // Hashing is a pass of its own over the file: it runs beside the parse. Called from
+    // outside rayon's pool, `join` runs both closures on pool threads, so the parse names
+    // its file on the thread it runs on, for the panic hook.
+    Ok(rayon::join(
+        || -> Result<RawTable> {
+            let _reading = ReadingGuard::new(shown);
+            let at = || Location::file(shown);
+            let decompressed;
+            let bytes: &[u8] = if gz {
+                let mut out = Vec::new();
+                flate2::read::MultiGzDecoder::new(raw.as_slice())
+                    .read_to_end(&mut out)
+                    .map_err(|e| Error::input(at(), format!("not a valid gzip file: {e}")))?;
+                decompressed = out;
+                &decompressed
+            } else {
+                &raw
+            };
+            if bytes.is_empty() {
+                return Err(Error::input(
+                    at(),
+                    "empty file: expected a header row and data rows",
+                ));
+            }
+            match format {
+                Format::Csv => read_delimited(&mut &bytes[..], b',', shown),
+                Format::Tsv => read_delimited(&mut &bytes[..], b'\t', shown),
+                Format::Ndjson => read_ndjson(bytes, shown),
+                Format::Json => read_json_array(bytes, shown),
+                Format::Parquet => read_parquet(bytes, shown),
+                Format::Text => Err(Error::input(
+                    at(),
+                    "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
+                )),
+            }
+        },
+        || sha256_hex(&raw),
+    ))
+}
+
+/// A file read front to back once, gunzipped when it is `.gz`, hashing its bytes as stored
+/// on the way (the audit trail's SHA-256): a streamed file is never held whole.
+enum InputStream {
+    Plain(Hashing<std::fs::File>),
+    Gz(Box<flate2::read::MultiGzDecoder<Hashing<std::fs::File>>>),
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.hasher.update(&buf[..read]);
+        Ok(read)
+    }
+}
+
+impl InputStream {
+    fn open(path: &Path, gz: bool) -> std::io::Result<InputStream> {
+        let file = Hashing {
+            inner: std::fs::File::open(path)?,
+            hasher: Sha256::new(),
+        };
+        Ok(if gz {
+            InputStream::Gz(Box::new(flate2::read::MultiGzDecoder::new(file)))
+        } else {
+            InputStream::Plain(file)
+        })
+    }
+
+    /// The SHA-256 of the whole file (what the parse did not read is read here).
+    fn finish(self) -> std::io::Result<String> {
+        let mut file = match self {
+            InputStream::Plain(file) => file,
+            InputStream::Gz(gz) => gz.into_inner(),
+        };
+        std::io::copy(&mut file, &mut std::io::sink()).map_err(|e| worded(e, "cannot read"))?;
+        Ok(hex(&file.hasher.finalize()))
+    }
+}
+
+impl Read for InputStream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            InputStream::Plain(file) => file.read(buf).map_err(|e| worded(e, "cannot read")),
+            InputStream::Gz(gz) => gz.read(buf).map_err(|e| {
+                use std::io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
+                let what = if matches!(e.kind(), InvalidData | InvalidInput | UnexpectedEof) {
+                    "not a valid gzip file"
+                } else {
+                    "cannot read"
+                };
+                worded(e, what)
+            }),
+        }
+    }
+}
+
+/// An I/O error whose message says what failed, as the input error will show it.
+fn worded(e: std::io::Error, what: &str) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{what}: {e}"))
+}
+
 /// Parsed cells before header mapping.
 struct RawTable {
     headers: Vec<String>,
@@ -574,8 +666,33 @@ fn utf8_field<'a>(
 /// small file still run on both cores and that a large file's tasks balance.
 const DELIMITED_CHUNK_BYTES: usize = 4 << 20;
 
-fn read_delimited(bytes: &[u8], delimiter: u8, path: &str) -> Result<RawTable> {
-    read_delimited_in_chunks(bytes, delimiter, path, DELIMITED_CHUNK_BYTES)
+/// Bytes of CSV/TSV text read per round: a file is parsed a segment at a time while the
+/// next one is read, so memory holds about two segments of its text, never the whole file
+/// (a 10M-row consent export is 5.9 GB).
+const DELIMITED_SEGMENT_BYTES: usize = 64 << 20;
+
+fn read_delimited(source: &mut (dyn Read + Send), delimiter: u8, path: &str) -> Result<RawTable> {
+    read_delimited_in_segments(
+        source,
+        delimiter,
+        path,
+        DELIMITED_CHUNK_BYTES,
+        DELIMITED_SEGMENT_BYTES,
+    )
+}
+
+/// Reads from `source` until `buf` holds `at_least` bytes or the input ends; true at the end.
+fn fill(
+    source: &mut (dyn Read + Send),
+    buf: &mut Vec<u8>,
+    at_least: usize,
+) -> std::io::Result<bool> {
+    let want = at_least.saturating_sub(buf.len());
+    if want == 0 {
+        return Ok(false);
+    }
+    let read = source.take(want as u64).read_to_end(buf)?;
+    Ok(read < want)
 }
 
 fn malformed(delimiter: u8) -> &'static str {
@@ -696,11 +813,12 @@ struct DelimitedPiece<'a> {
     lines_before: usize,
     /// `\n`s in the piece: about its rows, the capacity its columns start with.
     newlines: usize,
+    /// The piece follows a record ended by `\r\n` (see `clean_split`).
+    after_cr: bool,
 }
 
 fn parse_delimited_chunk(
     piece: &DelimitedPiece,
-    text: &[u8],
     delimiter: u8,
     headers: &[String],
 ) -> std::result::Result<DelimitedChunk, ChunkProblem> {
@@ -708,7 +826,7 @@ fn parse_delimited_chunk(
     // The first piece starts with the header row (read already); a piece after `\r\n` has
     // its first record one byte and one line earlier (see `clean_split`).
     let skip_header = piece.start == 0;
-    let after_cr = piece.start >= 2 && text[piece.start - 2] == b'\r';
+    let after_cr = piece.after_cr;
     let mut first_record = true;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -792,24 +910,44 @@ fn parse_delimited_chunk(
     })
 }
 
-/// Parses a CSV/TSV file in pieces of about `chunk_bytes` on all cores. Lines and rows in
-/// errors count from the start of the file, and the first error in file order is reported,
-/// as a parse from start to end would.
-fn read_delimited_in_chunks(
-    bytes: &[u8],
+/// Parses CSV/TSV text from `source` in pieces of about `chunk_bytes` on all cores, reading
+/// it `segment_bytes` at a time: each round parses the whole records of what has been read
+/// while the next segment is read, and carries the last, possibly cut, piece over. Lines and
+/// rows in errors count from the start of the file, and the first error in file order is
+/// reported, as a parse from start to end would.
+fn read_delimited_in_segments(
+    source: &mut (dyn Read + Send),
     delimiter: u8,
     path: &str,
     chunk_bytes: usize,
+    segment_bytes: usize,
 ) -> Result<RawTable> {
     use rayon::prelude::*;
 
-    check_not_utf16(bytes, path)?;
-    let text = strip_bom(bytes);
+    let segment_bytes = segment_bytes.max(1);
+    let read_error = |e: std::io::Error| Error::input(Location::file(path), e.to_string());
+    let mut buf = Vec::new();
+    // At least 4 bytes, to see a byte-order mark.
+    let mut eof = fill(source, &mut buf, segment_bytes.max(4)).map_err(read_error)?;
+    if buf.is_empty() {
+        return Err(Error::input(
+            Location::file(path),
+            "empty file: expected a header row and data rows",
+        ));
+    }
+    check_not_utf16(&buf, path)?;
+    let bom = buf.len() - strip_bom(&buf).len();
+    buf.drain(..bom);
+    // The header row is read whole: until a second record starts, read on.
+    while !eof && record_starts(&buf, delimiter, chunk_bytes).len() < 2 {
+        let at_least = (buf.len() * 2).max(segment_bytes);
+        eof = fill(source, &mut buf, at_least).map_err(read_error)?;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text);
+        .from_reader(buf.as_slice());
     let mut record = csv::ByteRecord::new();
     let csv_error = |e: csv::Error| {
         let mut at = Location::file(path);
@@ -840,84 +978,155 @@ fn read_delimited_in_chunks(
         });
     }
 
-    let starts = record_starts(text, delimiter, chunk_bytes);
-    let ends: Vec<usize> = starts
-        .iter()
-        .skip(1)
-        .copied()
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let newlines: Vec<usize> = starts
-        .par_iter()
-        .zip(&ends)
-        .map(|(&start, &end)| memchr::memchr_iter(b'\n', &text[start..end]).count())
-        .collect();
-    let mut lines_before = 0;
-    let pieces: Vec<DelimitedPiece> = starts
-        .iter()
-        .zip(&ends)
-        .zip(&newlines)
-        .map(|((&start, &end), &newlines)| {
-            let piece = DelimitedPiece {
-                bytes: &text[start..end],
-                start,
-                lines_before,
-                newlines,
-            };
-            lines_before += newlines;
-            piece
-        })
-        .collect();
-    let parsed: Vec<_> = pieces
-        .par_iter()
-        .map(|piece| {
-            let _reading = ReadingGuard::new(path);
-            parse_delimited_chunk(piece, text, delimiter, &headers)
-        })
-        .collect();
-
     let mut columns: Vec<Option<StringChunked>> = vec![None; headers.len()];
     let mut rows = 0usize;
-    let (mut last_record_line, mut last_record_byte) = (1, 0);
-    for chunk in parsed {
-        let chunk = chunk.map_err(|problem| match problem {
-            ChunkProblem::Csv { line, message } => {
-                let mut at = Location::file(path);
-                if let Some(line) = line {
-                    at = at.line(line);
+    // Where `buf` starts in the (BOM-less) text, the `\n`s before it, and whether it follows
+    // a record ended by `\r\n`.
+    let (mut offset, mut lines_before, mut after_cr) = (0usize, 0usize, false);
+    // The last record's line and its text up to where parsing has reached, for the unclosed
+    // quote check below (segments after it hold no record, so nothing but line ends). Before
+    // any record: the text from the start.
+    let mut last_record: Option<(usize, Vec<u8>)> = None;
+    loop {
+        let mut starts = record_starts(&buf, delimiter, chunk_bytes);
+        if !eof && starts.len() < 2 {
+            // One record longer than what has been read: read on.
+            let at_least = (buf.len() * 2).max(segment_bytes);
+            eof = fill(source, &mut buf, at_least).map_err(read_error)?;
+            continue;
+        }
+        // Until the input ends, the last piece may be cut short: it waits for the next round.
+        let cut = match starts.pop() {
+            Some(last) if !eof => last,
+            Some(last) => {
+                starts.push(last);
+                buf.len()
+            }
+            None => buf.len(),
+        };
+        let ends: Vec<usize> = starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain(std::iter::once(cut))
+            .collect();
+        let newlines: Vec<usize> = starts
+            .par_iter()
+            .zip(&ends)
+            .map(|(&start, &end)| memchr::memchr_iter(b'\n', &buf[start..end]).count())
+            .collect();
+        let ends_after_cr = |at: usize| at.checked_sub(2).is_some_and(|i| buf[i] == b'\r');
+        let mut piece_lines = lines_before;
+        let pieces: Vec<DelimitedPiece> = starts
+            .iter()
+            .zip(&ends)
+            .zip(&newlines)
+            .map(|((&start, &end), &newlines)| {
+                let piece = DelimitedPiece {
+                    bytes: &buf[start..end],
+                    start: offset + start,
+                    lines_before: piece_lines,
+                    newlines,
+                    after_cr: if start == 0 {
+                        after_cr
+                    } else {
+                        ends_after_cr(start)
+                    },
+                };
+                piece_lines += newlines;
+                piece
+            })
+            .collect();
+        let (parsed, next) = rayon::join(
+            || -> Vec<_> {
+                pieces
+                    .par_iter()
+                    .map(|piece| {
+                        let _reading = ReadingGuard::new(path);
+                        parse_delimited_chunk(piece, delimiter, &headers)
+                    })
+                    .collect()
+            },
+            || -> std::io::Result<Option<(Vec<u8>, bool)>> {
+                if eof {
+                    return Ok(None);
                 }
-                Error::input(at, message)
-            }
-            ChunkProblem::Ragged { line, row, fields } => Error::input(
-                Location::file(path).line(line).row(rows + row),
-                format!(
-                    "ragged row: {fields} fields where the header has {}",
-                    headers.len()
+                let carried = &buf[cut..];
+                let mut next =
+                    Vec::with_capacity(carried.len() + segment_bytes.min(DELIMITED_SEGMENT_BYTES));
+                next.extend_from_slice(carried);
+                let next_eof = fill(
+                    source,
+                    &mut next,
+                    carried.len().saturating_add(segment_bytes),
+                )?;
+                Ok(Some((next, next_eof)))
+            },
+        );
+        let mut round_last = None;
+        for chunk in parsed {
+            let chunk = chunk.map_err(|problem| match problem {
+                ChunkProblem::Csv { line, message } => {
+                    let mut at = Location::file(path);
+                    if let Some(line) = line {
+                        at = at.line(line);
+                    }
+                    Error::input(at, message)
+                }
+                ChunkProblem::Ragged { line, row, fields } => Error::input(
+                    Location::file(path).line(line).row(rows + row),
+                    format!(
+                        "ragged row: {fields} fields where the header has {}",
+                        headers.len()
+                    ),
                 ),
-            ),
-            ChunkProblem::NotUtf8 { line, row, column } => Error::input(
-                Location::file(path)
-                    .line(line)
-                    .row(rows + row)
-                    .column(headers.get(column).map_or("", String::as_str)),
-                "not valid UTF-8 text; convert the file to UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`)",
-            ),
-        })?;
-        if let Some(last_record) = chunk.last_record {
-            (last_record_line, last_record_byte) = last_record;
-        }
-        rows += chunk.rows;
-        for (joined, piece) in columns.iter_mut().zip(chunk.columns) {
-            match joined {
-                Some(joined) => joined.append_owned(piece).step("reading input")?,
-                None => *joined = Some(piece),
+                ChunkProblem::NotUtf8 { line, row, column } => Error::input(
+                    Location::file(path)
+                        .line(line)
+                        .row(rows + row)
+                        .column(headers.get(column).map_or("", String::as_str)),
+                    "not valid UTF-8 text; convert the file to UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`)",
+                ),
+            })?;
+            if chunk.last_record.is_some() {
+                round_last = chunk.last_record;
+            }
+            rows += chunk.rows;
+            for (joined, piece) in columns.iter_mut().zip(chunk.columns) {
+                match joined {
+                    Some(joined) => joined.append_owned(piece).step("reading input")?,
+                    None => *joined = Some(piece),
+                }
             }
         }
+        match round_last {
+            Some((line, byte)) => {
+                // A record after `\r\n` is placed on that `\n`, which for the first record
+                // of a round is the last byte of the round before.
+                let mut tail = if byte < offset {
+                    vec![b'\n']
+                } else {
+                    Vec::new()
+                };
+                tail.extend_from_slice(&buf[byte.saturating_sub(offset).min(cut)..cut]);
+                last_record = Some((line, tail));
+            }
+            None if last_record.is_none() => last_record = Some((1, buf[..cut].to_vec())),
+            None => {}
+        }
+        let Some((next, next_eof)) = next.map_err(read_error)? else {
+            break;
+        };
+        offset += cut;
+        lines_before = piece_lines;
+        after_cr = ends_after_cr(cut);
+        buf = next;
+        eof = next_eof;
     }
     // An unclosed quote swallows every line after it into the last record's last field,
     // silently merging rows. Quotes pair up in a well-formed record, so a last record that
     // spans lines with an odd number of quotes was never closed.
-    let tail = text.get(last_record_byte..).unwrap_or_default();
+    let (last_record_line, tail) = last_record.unwrap_or_default();
     let tail = tail.trim_ascii_end();
     if tail.contains(&b'\n') && tail.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         return Err(Error::input(
@@ -1389,6 +1598,16 @@ fn read_parquet(bytes: &[u8], path: &str) -> Result<RawTable> {
 mod tests {
     use super::*;
 
+    /// A CSV/TSV parse of text held whole (one segment), in pieces of `chunk_bytes`.
+    fn read_delimited_in_chunks(
+        text: &[u8],
+        delimiter: u8,
+        path: &str,
+        chunk_bytes: usize,
+    ) -> Result<RawTable> {
+        read_delimited_in_segments(&mut &text[..], delimiter, path, chunk_bytes, usize::MAX)
+    }
+
     #[test]
     fn source_spec_names() {
         let s = SourceSpec::parse("vendor_a=data/a.csv").unwrap();
@@ -1430,7 +1649,7 @@ mod tests {
 
     #[test]
     fn ragged_row_is_located() {
-        let err = read_delimited(b"email,name\na@b.com,x\nc@d.com\n", b',', "f.csv")
+        let err = read_delimited(&mut &b"email,name\na@b.com,x\nc@d.com\n"[..], b',', "f.csv")
             .err()
             .unwrap()
             .to_string();
@@ -1442,19 +1661,27 @@ mod tests {
 
     #[test]
     fn stray_quote_in_an_unquoted_field_is_data_not_an_unclosed_quote() {
-        let table =
-            read_delimited(b"email,height\na@b.com,5\"7\nc@d.com,6\"1\n", b',', "f.csv").unwrap();
+        let table = read_delimited(
+            &mut &b"email,height\na@b.com,5\"7\nc@d.com,6\"1\n"[..],
+            b',',
+            "f.csv",
+        )
+        .unwrap();
         assert_eq!(table.rows, 2);
         assert_eq!(table.columns[1].get(1), Some("6\"1"));
-        let err = read_delimited(b"email,name\na@b.com,\"Ann\nc@d.com,Bob\n", b',', "f.csv")
-            .err()
-            .unwrap();
+        let err = read_delimited(
+            &mut &b"email,name\na@b.com,\"Ann\nc@d.com,Bob\n"[..],
+            b',',
+            "f.csv",
+        )
+        .err()
+        .unwrap();
         assert!(err.to_string().contains("unbalanced quotes"), "{err}");
     }
 
     #[test]
     fn invalid_utf8_names_row_and_column() {
-        let err = read_delimited(b"email,name\na@b.com,Jos\xe9\n", b',', "f.csv")
+        let err = read_delimited(&mut &b"email,name\na@b.com,Jos\xe9\n"[..], b',', "f.csv")
             .err()
             .unwrap()
             .to_string();
@@ -1546,6 +1773,23 @@ mod tests {
                     pieces,
                     whole,
                     "chunk_bytes {chunk_bytes}, text {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+            // Read a few bytes at a time too: every cut between segments must give the
+            // same rows or error as well.
+            for (chunk_bytes, segment_bytes) in [(1, 1), (2, 3), (5, 4), (3, 7), (8, 16)] {
+                let segments = outcome(read_delimited_in_segments(
+                    &mut &text[..],
+                    delimiter,
+                    "f.csv",
+                    chunk_bytes,
+                    segment_bytes,
+                ));
+                assert_eq!(
+                    segments,
+                    whole,
+                    "chunk_bytes {chunk_bytes}, segment_bytes {segment_bytes}, text {:?}",
                     String::from_utf8_lossy(&text)
                 );
             }

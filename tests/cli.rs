@@ -294,6 +294,16 @@ fn compressed_and_parquet_inputs_match_csv() {
     let summary = read_json(&out.path().join("out/summary.json"));
     assert_eq!(summary["inputs"][0]["format"], "csv");
     assert_eq!(summary["inputs"][0]["rows"], 5);
+    // The audit trail hashes the file as stored, not the text inside the gzip.
+    let stored = {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(fs::read(&gz).unwrap());
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(summary["inputs"][0]["sha256"], stored);
     assert_eq!(summary["inputs"][1]["format"], "parquet");
     assert_eq!(summary["inputs"][1]["columns"]["E-mail"], "email");
     assert_eq!(summary["sources"][1]["checks"]["email.syntax"], 1);
