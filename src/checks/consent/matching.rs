@@ -45,75 +45,70 @@ pub struct KeyColumns<'a> {
     pub phone: &'a StringChunked,
 }
 
+/// Leads looked up per parallel task: each task reads its slice of the three key columns
+/// in order, so no column is copied into a vector of values.
+const LEADS_PER_TASK: usize = 16 * 1024;
+
 pub fn match_records(leads: &KeyColumns, records: &KeyColumns, keys: &[MatchKey]) -> Result<Pairs> {
     // Per key: the records of each key value, built once (a hash join without a join's
     // intermediate frames, which added ~330 MB at 1M leads and 1.5M records).
-    let lookup = |key: MatchKey, lead_keys, rec_keys| {
-        keys.contains(&key)
-            .then(|| KeyLookup::new(lead_keys, rec_keys))
-    };
+    let index = |key: MatchKey, rec_keys| keys.contains(&key).then(|| KeyIndex::new(rec_keys));
     let (by_id, (by_email, by_phone)) = rayon::join(
-        || lookup(MatchKey::LeadId, leads.lead_id, records.lead_id),
+        || index(MatchKey::LeadId, records.lead_id),
         || {
             rayon::join(
-                || lookup(MatchKey::Email, leads.email, records.email),
-                || lookup(MatchKey::Phone, leads.phone, records.phone),
+                || index(MatchKey::Email, records.email),
+                || index(MatchKey::Phone, records.phone),
             )
         },
     );
-    let per_lead: Vec<(Vec<u32>, bool)> = (0..leads.lead_id.len())
+    let height = leads.lead_id.len();
+    // Pairs in lead order; a task's pairs are one vector, not one per lead.
+    let triples: Vec<(u32, u32, bool)> = (0..height.div_ceil(LEADS_PER_TASK))
         .into_par_iter()
-        .map(|lead| {
-            // A lead id match wins: a lead with one is not looked up by email or phone.
-            let by_lead_id = records_of(&by_id, lead);
-            if !by_lead_id.is_empty() {
-                return (by_lead_id.to_vec(), true);
+        .flat_map_iter(|task| {
+            let start = task * LEADS_PER_TASK;
+            let len = LEADS_PER_TASK.min(height - start);
+            let slice = |column: &StringChunked| column.slice(start as i64, len);
+            let (ids, emails, phones) =
+                (slice(leads.lead_id), slice(leads.email), slice(leads.phone));
+            let mut triples = Vec::new();
+            for (i, ((id, email), phone)) in
+                ids.iter().zip(emails.iter()).zip(phones.iter()).enumerate()
+            {
+                let lead = (start + i) as u32;
+                // A lead id match wins: a lead with one is not looked up by email or phone.
+                let by_lead_id = records_of(&by_id, id);
+                if !by_lead_id.is_empty() {
+                    triples.extend(by_lead_id.iter().map(|&rec| (lead, rec, true)));
+                    continue;
+                }
+                // A record found through both email and phone is listed twice.
+                let first = triples.len();
+                for rec in records_of(&by_email, email)
+                    .iter()
+                    .chain(records_of(&by_phone, phone))
+                {
+                    triples.push((lead, *rec, false));
+                }
+                triples[first..].sort_unstable();
             }
-            // A record found through both email and phone is listed twice.
-            let mut recs = [records_of(&by_email, lead), records_of(&by_phone, lead)].concat();
-            recs.sort_unstable();
-            (recs, false)
+            triples
         })
         .collect();
-    let mut pairs = Pairs {
-        lead: Vec::new(),
-        rec: Vec::new(),
-        by_id: Vec::new(),
-    };
-    for (lead, (recs, by_id)) in per_lead.into_iter().enumerate() {
-        pairs
-            .lead
-            .extend(std::iter::repeat_n(lead as u32, recs.len()));
-        pairs.by_id.extend(std::iter::repeat_n(by_id, recs.len()));
-        pairs.rec.extend(recs);
-    }
-    Ok(pairs)
+    let (lead, (rec, by_id)) = triples
+        .into_iter()
+        .map(|(lead, rec, by_id)| (lead, (rec, by_id)))
+        .unzip();
+    Ok(Pairs { lead, rec, by_id })
 }
 
-/// The records a lead has through one key (none when the key is not matched on).
-fn records_of<'l>(lookup: &'l Option<KeyLookup>, lead: usize) -> &'l [u32] {
-    lookup.as_ref().map_or(&[], |l| l.records_of(lead))
-}
-
-/// One match key: each lead's value and the records of each value.
-struct KeyLookup<'a> {
-    lead_values: Vec<Option<&'a str>>,
-    index: KeyIndex<'a>,
-}
-
-impl<'a> KeyLookup<'a> {
-    fn new(lead_keys: &'a StringChunked, rec_keys: &'a StringChunked) -> KeyLookup<'a> {
-        KeyLookup {
-            lead_values: lead_keys.iter().collect(),
-            index: KeyIndex::new(rec_keys),
-        }
-    }
-
-    fn records_of(&self, lead: usize) -> &[u32] {
-        match self.lead_values.get(lead).copied().flatten() {
-            Some(value) => self.index.records(value),
-            None => &[],
-        }
+/// The records a lead has through one key (none when the key is not matched on or the lead
+/// has no value).
+fn records_of<'l>(index: &'l Option<KeyIndex>, value: Option<&str>) -> &'l [u32] {
+    match (index, value) {
+        (Some(index), Some(value)) => index.records(value),
+        _ => &[],
     }
 }
 
