@@ -2,7 +2,8 @@
 //!
 //! The engine works on plain columns ([`Records`]) so it knows nothing about data frames:
 //! 1. features: every field folded once per distinct value (`features`, `lexicon`);
-//! 2. exact keys: rows with the same normalised email or phone form groups;
+//! 2. exact keys: rows with the same normalised email (a role address: and the same name)
+//!    or phone form groups;
 //! 3. fuzzy: candidate pairs come only from blocking passes (`blocking`), never all pairs,
 //!    and are scored by the rules' match rules (`scoring`);
 //! 4. clusters: groups and matches are joined transitively (union–find); each cluster keeps
