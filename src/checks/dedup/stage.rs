@@ -210,13 +210,12 @@ struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    fn email(&self, rules: &Rules) -> Result<Vec<Option<Cow<'a, str>>>> {
+    fn email(&self, rules: &Rules, lists: &EmailLists) -> Result<Vec<Option<Cow<'a, str>>>> {
         if self.verified {
             return borrowed(values(self.frame, "email_normalized")?);
         }
-        let lists = EmailLists::new(&rules.email);
         let distinct = Distinct::new(values(self.frame, "email")?.into_iter());
-        let keys = distinct.map(|raw| verify_email(raw, &rules.email, &lists).normalized);
+        let keys = distinct.map(|raw| verify_email(raw, &rules.email, lists).normalized);
         Ok(distinct
             .per_row(&keys)
             .map(|k| k.cloned().flatten().map(Cow::Owned))
@@ -270,17 +269,30 @@ impl<'a> Part<'a> {
 
     /// Non-blank canonical fields per row (`lead_id` not counted).
     fn completeness(&self) -> Result<Vec<u16>> {
-        let mut counts = vec![0u16; self.frame.height()];
+        // Rows counted per parallel task, each task reading its slice of every column.
+        const ROWS_PER_TASK: usize = 64 * 1024;
+        let mut columns = Vec::new();
         for field in CANONICAL_FIELDS.iter().filter(|f| **f != "lead_id") {
-            if let Some(column) = str_column(self.frame, field)? {
-                for (count, value) in counts.iter_mut().zip(column.iter()) {
-                    if value.is_some_and(|v| !v.trim().is_empty()) {
-                        *count += 1;
+            columns.extend(str_column(self.frame, field)?);
+        }
+        let height = self.frame.height();
+        Ok((0..height.div_ceil(ROWS_PER_TASK))
+            .into_par_iter()
+            .flat_map_iter(|task| {
+                let start = task * ROWS_PER_TASK;
+                let len = ROWS_PER_TASK.min(height - start);
+                let mut counts = vec![0u16; len];
+                for column in &columns {
+                    let values = column.slice(start as i64, len);
+                    for (count, value) in counts.iter_mut().zip(values.iter()) {
+                        if value.is_some_and(|v| !v.trim().is_empty()) {
+                            *count += 1;
+                        }
                     }
                 }
-            }
-        }
-        Ok(counts)
+                counts
+            })
+            .collect())
     }
 
     fn captured_at(&self, needed: bool) -> Result<Vec<Option<i64>>> {
@@ -375,8 +387,9 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
     let mut completeness = Vec::new();
     let mut captured_at = Vec::new();
     let mut births = Vec::new();
+    let lists = EmailLists::new(&rules.email);
     for part in &parts {
-        emails.push(part.email(rules)?);
+        emails.push(part.email(rules, &lists)?);
         phones.push(part.phone(rules)?);
         let (first, last) = part.names()?;
         firsts.push(first);
@@ -423,7 +436,6 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
         date_of_birth: take(),
         shared_mailbox: Vec::new(),
     };
-    let lists = EmailLists::new(&rules.email);
     records.mark_shared_mailboxes(|local| lists.is_role(local));
     Ok(records)
 }
