@@ -433,19 +433,25 @@ pub fn read_table(
         };
         Error::input(at(), why)
     };
-    let (parsed, sha256) = match format {
-        Format::Csv | Format::Tsv => {
-            let delimiter = if format == Format::Csv { b',' } else { b'\t' };
-            let mut input = InputStream::open(&spec.path, gz).map_err(open_error)?;
-            let parsed = read_delimited(&mut input, delimiter, &shown)?;
-            let sha256 = input
-                .finish()
-                .map_err(|e| Error::input(at(), e.to_string()))?;
-            (Ok(parsed), sha256)
+    // Every format is read through one stream (gunzipped on the fly, hashed as stored); CSV
+    // and TSV are parsed as they are read, the others from their whole text.
+    let mut input = InputStream::open(&spec.path, gz).map_err(open_error)?;
+    let raw_table = match format {
+        Format::Csv => read_delimited(&mut input, b',', &shown)?,
+        Format::Tsv => read_delimited(&mut input, b'\t', &shown)?,
+        Format::Ndjson => read_ndjson(&input.read_whole(&shown)?, &shown)?,
+        Format::Json => read_json_array(&input.read_whole(&shown)?, &shown)?,
+        Format::Parquet => read_parquet(&input.read_whole(&shown)?, &shown)?,
+        Format::Text => {
+            return Err(Error::input(
+                at(),
+                "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
+            ))
         }
-        _ => read_whole(&spec.path, format, gz, &shown).map_err(open_error)?,
     };
-    let raw_table = parsed?;
+    let sha256 = input
+        .finish()
+        .map_err(|e| Error::input(at(), e.to_string()))?;
     if raw_table.rows == 0 {
         return Err(Error::input(
             at(),
@@ -504,57 +510,17 @@ pub fn read_table(
     })
 }
 
-/// Reads a file that is parsed whole (NDJSON, JSON and Parquet; CSV/TSV are streamed by
-/// [`read_table`]): its bytes, gunzipped, parsed beside the hashing of the file as stored.
-fn read_whole(
-    path: &Path,
-    format: Format,
-    gz: bool,
-    shown: &str,
-) -> std::io::Result<(Result<RawTable>, String)> {
-    let raw = std::fs::read(path)?;
-    // Hashing is a pass of its own over the file: it runs beside the parse. Called from
-    // outside rayon's pool, `join` runs both closures on pool threads, so the parse names
-    // its file on the thread it runs on, for the panic hook.
-    Ok(rayon::join(
-        || -> Result<RawTable> {
-            let _reading = ReadingGuard::new(shown);
-            let at = || Location::file(shown);
-            let decompressed;
-            let bytes: &[u8] = if gz {
-                let mut out = Vec::new();
-                flate2::read::MultiGzDecoder::new(raw.as_slice())
-                    .read_to_end(&mut out)
-                    .map_err(|e| Error::input(at(), format!("not a valid gzip file: {e}")))?;
-                decompressed = out;
-                &decompressed
-            } else {
-                &raw
-            };
-            if bytes.is_empty() {
-                return Err(Error::input(
-                    at(),
-                    "empty file: expected a header row and data rows",
-                ));
-            }
-            match format {
-                Format::Csv => read_delimited(&mut &bytes[..], b',', shown),
-                Format::Tsv => read_delimited(&mut &bytes[..], b'\t', shown),
-                Format::Ndjson => read_ndjson(bytes, shown),
-                Format::Json => read_json_array(bytes, shown),
-                Format::Parquet => read_parquet(bytes, shown),
-                Format::Text => Err(Error::input(
-                    at(),
-                    "a plain .txt list is not a lead table: use .csv, .tsv, .parquet, .ndjson/.jsonl or .json",
-                )),
-            }
-        },
-        || sha256_hex(&raw),
-    ))
+/// The error for a file (or gzip stream) with no bytes at all.
+fn empty_file(path: &str) -> Error {
+    Error::input(
+        Location::file(path),
+        "empty file: expected a header row and data rows",
+    )
 }
 
 /// A file read front to back once, gunzipped when it is `.gz`, hashing its bytes as stored
-/// on the way (the audit trail's SHA-256): a streamed file is never held whole.
+/// on the way (the audit trail's SHA-256): neither the compressed bytes nor, for a streamed
+/// CSV/TSV file, the whole text are held.
 enum InputStream {
     Plain(Hashing<std::fs::File>),
     Gz(Box<flate2::read::MultiGzDecoder<Hashing<std::fs::File>>>),
@@ -585,6 +551,22 @@ impl InputStream {
         } else {
             InputStream::Plain(file)
         })
+    }
+
+    /// The whole (gunzipped) text, for formats parsed in one piece.
+    fn read_whole(&mut self, path: &str) -> Result<Vec<u8>> {
+        // Sized for the stored file at once (the gunzipped text grows from there).
+        let stored = match self {
+            InputStream::Plain(file) => file.inner.metadata().map_or(0, |m| m.len()),
+            InputStream::Gz(_) => 0,
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(stored).unwrap_or(0));
+        self.read_to_end(&mut bytes)
+            .map_err(|e| Error::input(Location::file(path), e.to_string()))?;
+        if bytes.is_empty() {
+            return Err(empty_file(path));
+        }
+        Ok(bytes)
     }
 
     /// The SHA-256 of the whole file (what the parse did not read is read here).
@@ -930,10 +912,7 @@ fn read_delimited_in_segments(
     // At least 4 bytes, to see a byte-order mark.
     let mut eof = fill(source, &mut buf, segment_bytes.max(4)).map_err(read_error)?;
     if buf.is_empty() {
-        return Err(Error::input(
-            Location::file(path),
-            "empty file: expected a header row and data rows",
-        ));
+        return Err(empty_file(path));
     }
     check_not_utf16(&buf, path)?;
     let bom = buf.len() - strip_bom(&buf).len();
