@@ -287,6 +287,18 @@ pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<&'a Str
 }
 
 /// True where a string value is null or only whitespace.
+/// `0..height` in blocks of `per_block` rows, for work split across threads: collecting the
+/// blocks' results keeps row order whatever the scheduling.
+pub fn row_blocks(
+    height: usize,
+    per_block: usize,
+) -> impl IndexedParallelIterator<Item = std::ops::Range<usize>> {
+    let per_block = per_block.max(1);
+    (0..height.div_ceil(per_block))
+        .into_par_iter()
+        .map(move |block| block * per_block..((block + 1) * per_block).min(height))
+}
+
 pub fn blank_mask(values: &StringChunked) -> BooleanChunked {
     values
         .iter()

@@ -21,7 +21,7 @@ use super::matching::Pairs;
 use super::records::{Field, Records};
 use super::rules::{Compiled, Pack};
 use super::text::Certificate;
-use crate::checks::Findings;
+use crate::checks::{row_blocks, Findings};
 
 /// The consent checks, in catalog order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,18 +104,8 @@ const LEADS_PER_TASK: usize = 1 << 15;
 
 pub fn judge(leads: &Leads, records: &Records, pairs: &Pairs, settings: &Settings) -> Outcome {
     let height = leads.wanted.len();
-    let starts: Vec<usize> = (0..height).step_by(LEADS_PER_TASK).collect();
-    let parts: Vec<Part> = starts
-        .into_par_iter()
-        .map(|start| {
-            judge_leads(
-                start..(start + LEADS_PER_TASK).min(height),
-                leads,
-                records,
-                pairs,
-                settings,
-            )
-        })
+    let parts: Vec<Part> = row_blocks(height, LEADS_PER_TASK)
+        .map(|rows| judge_leads(rows, leads, records, pairs, settings))
         .collect();
     let mut outcome = Outcome {
         findings: Findings::default(),

@@ -5,6 +5,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::rules::MatchKey;
+use crate::checks::row_blocks;
 use crate::error::Result;
 
 /// Lead–record pairs sorted by lead, then record; a record found through both email and
@@ -62,21 +63,17 @@ pub fn match_records(leads: &KeyColumns, records: &KeyColumns, keys: &[MatchKey]
             )
         },
     );
-    let height = leads.lead_id.len();
     // Pairs in lead order; a task's pairs are one vector, not one per lead.
-    let triples: Vec<(u32, u32, bool)> = (0..height.div_ceil(LEADS_PER_TASK))
-        .into_par_iter()
-        .flat_map_iter(|task| {
-            let start = task * LEADS_PER_TASK;
-            let len = LEADS_PER_TASK.min(height - start);
-            let slice = |column: &StringChunked| column.slice(start as i64, len);
+    let triples: Vec<(u32, u32, bool)> = row_blocks(leads.lead_id.len(), LEADS_PER_TASK)
+        .flat_map_iter(|rows| {
+            let slice = |column: &StringChunked| column.slice(rows.start as i64, rows.len());
             let (ids, emails, phones) =
                 (slice(leads.lead_id), slice(leads.email), slice(leads.phone));
             let mut triples = Vec::new();
             for (i, ((id, email), phone)) in
                 ids.iter().zip(emails.iter()).zip(phones.iter()).enumerate()
             {
-                let lead = (start + i) as u32;
+                let lead = (rows.start + i) as u32;
                 // A lead id match wins: a lead with one is not looked up by email or phone.
                 let by_lead_id = records_of(&by_id, id);
                 if !by_lead_id.is_empty() {

@@ -20,7 +20,8 @@ use crate::checks::email::{verify_email, EmailLists};
 use crate::checks::identity::normalize_country;
 use crate::checks::phone::verify_phone;
 use crate::checks::{
-    str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext, StageOutput,
+    row_blocks, str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext,
+    StageOutput,
 };
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
@@ -275,15 +276,11 @@ impl<'a> Part<'a> {
         for field in CANONICAL_FIELDS.iter().filter(|f| **f != "lead_id") {
             columns.extend(str_column(self.frame, field)?);
         }
-        let height = self.frame.height();
-        Ok((0..height.div_ceil(ROWS_PER_TASK))
-            .into_par_iter()
-            .flat_map_iter(|task| {
-                let start = task * ROWS_PER_TASK;
-                let len = ROWS_PER_TASK.min(height - start);
-                let mut counts = vec![0u16; len];
+        Ok(row_blocks(self.frame.height(), ROWS_PER_TASK)
+            .flat_map_iter(|rows| {
+                let mut counts = vec![0u16; rows.len()];
                 for column in &columns {
-                    let values = column.slice(start as i64, len);
+                    let values = column.slice(rows.start as i64, rows.len());
                     for (count, value) in counts.iter_mut().zip(values.iter()) {
                         if value.is_some_and(|v| !v.trim().is_empty()) {
                             *count += 1;

@@ -12,6 +12,7 @@ use super::bant_column;
 use super::criteria::Criterion;
 use super::rules::{FitRules, BANT_ELEMENTS};
 use super::score::{outside_column, Item, ABOVE, SEGMENT, SEGMENT_INDEX, TENTHS};
+use crate::checks::row_blocks;
 use crate::error::{PolarsContext, Result};
 
 /// Rows per parallel chunk.
@@ -46,10 +47,8 @@ fn flags(frame: &DataFrame, name: &str) -> Result<BooleanChunked> {
 /// Builds a string column chunk by chunk in parallel; `write(row, buffer)` writes each row's
 /// text into a reused buffer (no allocation per row).
 fn build(name: &str, height: usize, write: impl Fn(usize, &mut String) + Sync) -> StringChunked {
-    let chunks: Vec<StringChunked> = (0..height.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let rows = c * CHUNK..((c + 1) * CHUNK).min(height);
+    let chunks: Vec<StringChunked> = row_blocks(height, CHUNK)
+        .map(|rows| {
             let mut builder = StringChunkedBuilder::new(name.into(), rows.len());
             let mut buffer = String::new();
             for row in rows {
