@@ -124,10 +124,12 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     // last): the consent records can be the largest input, and holding them from the start
     // raised the peak of every stage before consent. A missing file is reported before any
     // stage runs.
-    for path in options.consent.iter().chain(&options.known) {
-        require_file(path)?;
-    }
-    for path in &options.suppress {
+    for path in options
+        .consent
+        .iter()
+        .chain(&options.known)
+        .chain(&options.suppress)
+    {
         require_file(path)?;
     }
     // Files are parsed in parallel (reading was the largest stage after dedup at 1M rows);

@@ -295,14 +295,7 @@ fn compressed_and_parquet_inputs_match_csv() {
     assert_eq!(summary["inputs"][0]["format"], "csv");
     assert_eq!(summary["inputs"][0]["rows"], 5);
     // The audit trail hashes the file as stored, not the text inside the gzip.
-    let stored = {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(fs::read(&gz).unwrap());
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let stored = leadaudit::ingest::sha256_hex(&fs::read(&gz).unwrap());
     assert_eq!(summary["inputs"][0]["sha256"], stored);
     assert_eq!(summary["inputs"][1]["format"], "parquet");
     assert_eq!(summary["inputs"][1]["columns"]["E-mail"], "email");
