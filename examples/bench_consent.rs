@@ -13,9 +13,9 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use leadaudit::checks::consent::ConsentStage;
+use leadaudit::checks::consent::{ConsentStage, RecordsBuilder};
 use leadaudit::checks::{SideInputs, Stage, StageContext};
-use leadaudit::ingest::{Format, InputInfo, Table};
+use leadaudit::ingest::Batch;
 use leadaudit::rules::{Rules, DEFAULT_RULES};
 use polars::prelude::*;
 
@@ -176,20 +176,24 @@ fn main() {
         let t = Instant::now();
         let (leads, records) = build(rows, with_e164);
         let built = t.elapsed();
-        let side = SideInputs {
-            consent: Some(Table {
-                info: InputInfo {
-                    source: "consent".into(),
-                    path: "in-memory".into(),
-                    format: Format::Csv,
-                    sha256: String::new(),
-                    rows,
-                    columns: Default::default(),
+        let t = Instant::now();
+        let mut builder = RecordsBuilder::new(&rules.consent, &rules.leads.default_country)
+            .expect("consent rules");
+        let no_headers = Default::default();
+        builder
+            .add(
+                Batch {
+                    frame: records,
+                    columns: &no_headers,
                 },
-                frame: records,
-            }),
+                "in-memory",
+            )
+            .expect("records");
+        let side = SideInputs {
+            consent: Some(builder.finish("in-memory".into()).expect("records")),
             ..SideInputs::default()
         };
+        let prepared = t.elapsed();
         let ctx = StageContext {
             rules: &rules,
             as_of,
@@ -200,7 +204,11 @@ fn main() {
         } else {
             "leads with raw phones"
         };
-        println!("{case} (data generated in {:.2} s):", built.as_secs_f64());
+        println!(
+            "{case} (data generated in {:.2} s, records prepared in {:.2} s):",
+            built.as_secs_f64(),
+            prepared.as_secs_f64()
+        );
         for run in 1..=3 {
             let t = Instant::now();
             let output = ConsentStage.run(&leads, &ctx).expect("stage runs");

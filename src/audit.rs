@@ -157,7 +157,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let mut gate_notes: Vec<GateNote> = Vec::new();
     let stages = checks::stages();
     for (i, (name, stage)) in stages.iter().enumerate() {
-        side_tables.load(&mut side, stage.side_inputs(), options, &headers)?;
+        side_tables.load(&mut side, stage.side_inputs(), options, &headers, rules)?;
         let step = options.progress.step(name);
         let ctx = StageContext {
             rules,
@@ -282,23 +282,12 @@ impl SideTables {
         wanted: &[SideInput],
         options: &AuditOptions,
         headers: &HeaderMap,
+        rules: &Rules,
     ) -> Result<()> {
         for input in wanted {
-            let (path, role, contact, slot, info) = match input {
-                SideInput::Consent => (
-                    &options.consent,
-                    "consent",
-                    ContactColumns::Optional,
-                    &mut side.consent,
-                    &mut self.consent,
-                ),
-                SideInput::Known => (
-                    &options.known,
-                    "known",
-                    ContactColumns::Required,
-                    &mut side.known,
-                    &mut self.known,
-                ),
+            let (path, role, info) = match input {
+                SideInput::Consent => (&options.consent, "consent", &mut self.consent),
+                SideInput::Known => (&options.known, "known", &mut self.known),
                 SideInput::Suppress => continue,
             };
             let Some(path) = path.as_ref().filter(|_| info.is_none()) else {
@@ -309,10 +298,21 @@ impl SideTables {
                 name: role.to_string(),
                 path: path.clone(),
             };
-            let table = read_table(&spec, headers, contact)?;
-            step.done(table.info.rows);
-            *info = Some(table.info.clone());
-            *slot = Some(table);
+            let read = match input {
+                SideInput::Consent => {
+                    let (records, read) = checks::consent::read_records(&spec, headers, rules)?;
+                    side.consent = Some(records);
+                    read
+                }
+                _ => {
+                    let table = read_table(&spec, headers, ContactColumns::Required)?;
+                    let read = table.info.clone();
+                    side.known = Some(table);
+                    read
+                }
+            };
+            step.done(read.rows);
+            *info = Some(read);
         }
         Ok(())
     }

@@ -422,6 +422,40 @@ pub fn read_table(
     headers: &HeaderMap,
     contact: ContactColumns,
 ) -> Result<Table> {
+    let mut joined: Option<DataFrame> = None;
+    let info = read_table_in_batches(spec, headers, contact, &mut |batch| {
+        match joined.as_mut() {
+            Some(joined) => {
+                joined.vstack_mut_owned(batch.frame).step("reading input")?;
+            }
+            None => joined = Some(batch.frame),
+        }
+        Ok(())
+    })?;
+    let mut frame = joined.unwrap_or_default();
+    // One chunk per column: the pieces' partly filled string buffers otherwise stay
+    // allocated for the whole run (1M-row audit peak 3.39 GB with them, 3.14 GB without).
+    frame.rechunk_mut_par();
+    Ok(Table { info, frame })
+}
+
+/// Rows of an input as they are read: recognised columns under canonical names.
+pub struct Batch<'a> {
+    pub frame: DataFrame,
+    /// Original header -> canonical field, as [`InputInfo::columns`].
+    pub columns: &'a BTreeMap<String, String>,
+}
+
+/// Reads an input front to back and hands its rows to `on_batch` in file order (a CSV/TSV
+/// file a segment of about 64 MB at a time, other formats whole): a caller that keeps only
+/// what it derives from the rows never holds the whole file. Returns what the audit trail
+/// records about the file.
+pub fn read_table_in_batches(
+    spec: &SourceSpec,
+    headers: &HeaderMap,
+    contact: ContactColumns,
+    on_batch: &mut dyn FnMut(Batch) -> Result<()>,
+) -> Result<InputInfo> {
     let shown = spec.path.display().to_string();
     let _reading = ReadingGuard::new(&shown);
     let at = || Location::file(&shown);
@@ -436,12 +470,27 @@ pub fn read_table(
     // Every format is read through one stream (gunzipped on the fly, hashed as stored); CSV
     // and TSV are parsed as they are read, the others from their whole text.
     let mut input = InputStream::open(&spec.path, gz).map_err(open_error)?;
-    let raw_table = match format {
-        Format::Csv => read_delimited(&mut input, b',', &shown)?,
-        Format::Tsv => read_delimited(&mut input, b'\t', &shown)?,
-        Format::Ndjson => read_ndjson(&input.read_whole(&shown)?, &shown)?,
-        Format::Json => read_json_array(&input.read_whole(&shown)?, &shown)?,
-        Format::Parquet => read_parquet(&input.read_whole(&shown)?, &shown)?,
+    let mut sink = MappedRows {
+        path: &shown,
+        header_map: headers,
+        contact,
+        names: Vec::new(),
+        mapped: BTreeMap::new(),
+        rows: 0,
+        on_batch,
+    };
+    let whole = match format {
+        Format::Csv => {
+            read_delimited_in_segments(&mut input, b',', &shown, DELIMITED_CHUNK_BYTES, DELIMITED_SEGMENT_BYTES, &mut sink)?;
+            None
+        }
+        Format::Tsv => {
+            read_delimited_in_segments(&mut input, b'\t', &shown, DELIMITED_CHUNK_BYTES, DELIMITED_SEGMENT_BYTES, &mut sink)?;
+            None
+        }
+        Format::Ndjson => Some(read_ndjson(&input.read_whole(&shown)?, &shown)?),
+        Format::Json => Some(read_json_array(&input.read_whole(&shown)?, &shown)?),
+        Format::Parquet => Some(read_parquet(&input.read_whole(&shown)?, &shown)?),
         Format::Text => {
             return Err(Error::input(
                 at(),
@@ -449,65 +498,101 @@ pub fn read_table(
             ))
         }
     };
+    if let Some(table) = whole {
+        sink.headers(&table.headers)?;
+        sink.rows(table.columns, table.rows)?;
+    }
     let sha256 = input
         .finish()
         .map_err(|e| Error::input(at(), e.to_string()))?;
-    if raw_table.rows == 0 {
+    if sink.rows == 0 {
         return Err(Error::input(
             at(),
             "no data rows (the file has a header only)",
         ));
     }
-
-    // Map headers to canonical fields; two headers meaning the same field is ambiguous.
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    let mut mapped = BTreeMap::new();
-    let mut columns = Vec::with_capacity(raw_table.columns.len());
-    for (header, values) in raw_table.headers.iter().zip(raw_table.columns) {
-        let name = match headers.canonical(header) {
-            Some(field) => {
-                mapped.insert(header.clone(), field.to_string());
-                field.to_string()
-            }
-            None => header.trim().to_string(),
-        };
-        if let Some(previous) = seen.insert(name.clone(), header) {
-            let message = if previous == header {
-                format!("duplicate column header '{header}'")
-            } else {
-                format!("columns '{previous}' and '{header}' both mean the field '{name}'; keep one or rename the other")
-            };
-            return Err(Error::input(at().line(1).column(header.as_str()), message));
-        }
-        columns.push(values.with_name(name.as_str().into()).into_column());
-    }
-    if contact == ContactColumns::Required
-        && !seen.contains_key("email")
-        && !seen.contains_key("phone")
-    {
-        return Err(Error::input(
-            at(),
-            format!(
-                "no email or phone column found (headers: {}); name one `email` or `phone`, or add an alias under [columns.aliases] in the rules",
-                raw_table.headers.join(", ")
-            ),
-        ));
-    }
-    let mut frame = DataFrame::new(raw_table.rows, columns).step("reading input")?;
-    // One chunk per column: the pieces' partly filled string buffers otherwise stay
-    // allocated for the whole run (1M-row audit peak 3.39 GB with them, 3.14 GB without).
-    frame.rechunk_mut_par();
-    Ok(Table {
-        info: InputInfo {
-            source: spec.name.clone(),
-            path: shown,
-            format,
-            sha256,
-            rows: raw_table.rows,
-            columns: mapped,
-        },
-        frame,
+    Ok(InputInfo {
+        source: spec.name.clone(),
+        path: shown.clone(),
+        format,
+        sha256,
+        rows: sink.rows,
+        columns: sink.mapped,
     })
+}
+
+/// Where a reader puts what it parses: the header row first, then rows in file order.
+trait RowSink {
+    fn headers(&mut self, headers: &[String]) -> Result<()>;
+    /// The next `rows` rows, one column per header.
+    fn rows(&mut self, columns: Vec<StringChunked>, rows: usize) -> Result<()>;
+}
+
+/// Maps headers to canonical fields and passes rows on as [`Batch`]es.
+struct MappedRows<'a, 'b> {
+    path: &'a str,
+    header_map: &'a HeaderMap,
+    contact: ContactColumns,
+    names: Vec<String>,
+    mapped: BTreeMap<String, String>,
+    rows: usize,
+    on_batch: &'b mut dyn FnMut(Batch) -> Result<()>,
+}
+
+impl RowSink for MappedRows<'_, '_> {
+    fn headers(&mut self, headers: &[String]) -> Result<()> {
+        // Two headers meaning the same field is ambiguous.
+        let at = || Location::file(self.path);
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for header in headers {
+            let name = match self.header_map.canonical(header) {
+                Some(field) => {
+                    self.mapped.insert(header.clone(), field.to_string());
+                    field.to_string()
+                }
+                None => header.trim().to_string(),
+            };
+            if let Some(previous) = seen.insert(name.clone(), header) {
+                let message = if previous == header {
+                    format!("duplicate column header '{header}'")
+                } else {
+                    format!("columns '{previous}' and '{header}' both mean the field '{name}'; keep one or rename the other")
+                };
+                return Err(Error::input(at().line(1).column(header.as_str()), message));
+            }
+            self.names.push(name);
+        }
+        if self.contact == ContactColumns::Required
+            && !seen.contains_key("email")
+            && !seen.contains_key("phone")
+        {
+            return Err(Error::input(
+                at(),
+                format!(
+                    "no email or phone column found (headers: {}); name one `email` or `phone`, or add an alias under [columns.aliases] in the rules",
+                    headers.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn rows(&mut self, columns: Vec<StringChunked>, rows: usize) -> Result<()> {
+        if rows == 0 {
+            return Ok(());
+        }
+        self.rows += rows;
+        let columns = columns
+            .into_iter()
+            .zip(&self.names)
+            .map(|(values, name)| values.with_name(name.as_str().into()).into_column())
+            .collect();
+        let frame = DataFrame::new(rows, columns).step("reading input")?;
+        (self.on_batch)(Batch {
+            frame,
+            columns: &self.mapped,
+        })
+    }
 }
 
 /// The error for a file (or gzip stream) with no bytes at all.
@@ -603,10 +688,30 @@ fn worded(e: std::io::Error, what: &str) -> std::io::Error {
 }
 
 /// Parsed cells before header mapping.
+#[derive(Default)]
 struct RawTable {
     headers: Vec<String>,
     columns: Vec<StringChunked>,
     rows: usize,
+}
+
+impl RowSink for RawTable {
+    fn headers(&mut self, headers: &[String]) -> Result<()> {
+        self.headers = headers.to_vec();
+        self.columns = headers
+            .iter()
+            .map(|h| StringChunked::full_null(h.as_str().into(), 0))
+            .collect();
+        Ok(())
+    }
+
+    fn rows(&mut self, columns: Vec<StringChunked>, rows: usize) -> Result<()> {
+        self.rows += rows;
+        for (joined, piece) in self.columns.iter_mut().zip(columns) {
+            joined.append_owned(piece).step("reading input")?;
+        }
+        Ok(())
+    }
 }
 
 fn check_not_utf16(bytes: &[u8], path: &str) -> Result<()> {
@@ -653,14 +758,18 @@ const DELIMITED_CHUNK_BYTES: usize = 4 << 20;
 /// (a 10M-row consent export is 5.9 GB).
 const DELIMITED_SEGMENT_BYTES: usize = 64 << 20;
 
+#[cfg(test)]
 fn read_delimited(source: &mut (dyn Read + Send), delimiter: u8, path: &str) -> Result<RawTable> {
+    let mut table = RawTable::default();
     read_delimited_in_segments(
         source,
         delimiter,
         path,
         DELIMITED_CHUNK_BYTES,
         DELIMITED_SEGMENT_BYTES,
-    )
+        &mut table,
+    )?;
+    Ok(table)
 }
 
 /// Reads from `source` until `buf` holds `at_least` bytes or the input ends; true at the end.
@@ -903,7 +1012,8 @@ fn read_delimited_in_segments(
     path: &str,
     chunk_bytes: usize,
     segment_bytes: usize,
-) -> Result<RawTable> {
+    sink: &mut dyn RowSink,
+) -> Result<()> {
     use rayon::prelude::*;
 
     let segment_bytes = segment_bytes.max(1);
@@ -956,8 +1066,8 @@ fn read_delimited_in_segments(
             text.to_string()
         });
     }
+    sink.headers(&headers)?;
 
-    let mut columns: Vec<Option<StringChunked>> = vec![None; headers.len()];
     let mut rows = 0usize;
     // Where `buf` starts in the (BOM-less) text, the `\n`s before it, and whether it follows
     // a record ended by `\r\n`.
@@ -1043,6 +1153,7 @@ fn read_delimited_in_segments(
             },
         );
         let mut round_last = None;
+        let (mut round_columns, mut round_rows): (Option<Vec<StringChunked>>, usize) = (None, 0);
         for chunk in parsed {
             let chunk = chunk.map_err(|problem| match problem {
                 ChunkProblem::Csv { line, message } => {
@@ -1071,12 +1182,18 @@ fn read_delimited_in_segments(
                 round_last = chunk.last_record;
             }
             rows += chunk.rows;
-            for (joined, piece) in columns.iter_mut().zip(chunk.columns) {
-                match joined {
-                    Some(joined) => joined.append_owned(piece).step("reading input")?,
-                    None => *joined = Some(piece),
+            round_rows += chunk.rows;
+            match round_columns.as_mut() {
+                Some(joined) => {
+                    for (joined, piece) in joined.iter_mut().zip(chunk.columns) {
+                        joined.append_owned(piece).step("reading input")?;
+                    }
                 }
+                None => round_columns = Some(chunk.columns),
             }
+        }
+        if let Some(columns) = round_columns {
+            sink.rows(columns, round_rows)?;
         }
         match round_last {
             Some((line, byte)) => {
@@ -1113,18 +1230,7 @@ fn read_delimited_in_segments(
             "unbalanced quotes: a quoted field that starts on this line is never closed",
         ));
     }
-    Ok(RawTable {
-        columns: headers
-            .iter()
-            .zip(columns)
-            .map(|(header, column)| match column {
-                Some(column) => column,
-                None => StringChunked::full_null(header.as_str().into(), 0),
-            })
-            .collect(),
-        headers,
-        rows,
-    })
+    Ok(())
 }
 
 /// Bytes of NDJSON text one parsing task takes (it runs on to the end of a line).
@@ -1584,7 +1690,27 @@ mod tests {
         path: &str,
         chunk_bytes: usize,
     ) -> Result<RawTable> {
-        read_delimited_in_segments(&mut &text[..], delimiter, path, chunk_bytes, usize::MAX)
+        read_in_segments(text, delimiter, path, chunk_bytes, usize::MAX)
+    }
+
+    /// A CSV/TSV parse of text read `segment_bytes` at a time, in pieces of `chunk_bytes`.
+    fn read_in_segments(
+        mut text: &[u8],
+        delimiter: u8,
+        path: &str,
+        chunk_bytes: usize,
+        segment_bytes: usize,
+    ) -> Result<RawTable> {
+        let mut table = RawTable::default();
+        read_delimited_in_segments(
+            &mut text,
+            delimiter,
+            path,
+            chunk_bytes,
+            segment_bytes,
+            &mut table,
+        )?;
+        Ok(table)
     }
 
     #[test]
@@ -1758,8 +1884,8 @@ mod tests {
             // Read a few bytes at a time too: every cut between segments must give the
             // same rows or error as well.
             for (chunk_bytes, segment_bytes) in [(1, 1), (2, 3), (5, 4), (3, 7), (8, 16)] {
-                let segments = outcome(read_delimited_in_segments(
-                    &mut &text[..],
+                let segments = outcome(read_in_segments(
+                    &text,
                     delimiter,
                     "f.csv",
                     chunk_bytes,

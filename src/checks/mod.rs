@@ -96,8 +96,8 @@ pub enum SideInput {
 /// ([`Stage::side_inputs`]) and freed after the last.
 #[derive(Default)]
 pub struct SideInputs {
-    /// `--consent` records, header-mapped like lead files.
-    pub consent: Option<Table>,
+    /// `--consent` records, read and prepared for judging.
+    pub consent: Option<consent::Records>,
     /// `--known` contacts (a CRM export), header-mapped like lead files.
     pub known: Option<Table>,
     /// `--suppress` files; their formats vary (FTC DNC, plain lists, CSV), so the

@@ -115,7 +115,7 @@ pub fn judge(leads: &Leads, records: &Records, pairs: &Pairs, settings: &Setting
         matched_by_id: 0,
         matched_by_contact: 0,
     };
-    let mut used = vec![false; records.len()];
+    let mut used = vec![false; records.count()];
     for part in parts {
         outcome.findings.extend(part.findings);
         outcome.leads.extend(part.leads);
@@ -381,7 +381,7 @@ fn capture<'a>(
                 .get(rec)
                 .copied()
                 .unwrap_or(DateCell::Blank),
-            records.value(Field::CapturedAt, rec),
+            records.unreadable(Field::CapturedAt, rec),
         ),
         Some(cell) => (cell, leads.captured_raw.and_then(|c| c.get(lead))),
     }
@@ -458,7 +458,7 @@ fn revocation(
                 latest = Some(*v);
             }
             Some(DateCell::Unreadable) => {
-                unreadable = unreadable.or(records.value(Field::RevokedAt, r));
+                unreadable = unreadable.or(records.unreadable(Field::RevokedAt, r));
             }
             _ => {}
         }
@@ -512,8 +512,9 @@ struct RecordView<'a> {
 }
 
 impl RecordView<'_> {
-    fn value(&self, field: Field) -> Option<&str> {
-        self.records.value(field, self.rec)
+    /// A date or certificate cell of this record that could not be read, as written.
+    fn unreadable(&self, field: Field) -> &str {
+        self.records.unreadable(field, self.rec).unwrap_or("")
     }
 
     fn consented(&self) -> DateCell {
@@ -551,7 +552,7 @@ impl RecordView<'_> {
         if self.consented() == DateCell::Unreadable {
             problems.push(format!(
                 "consented_at '{}' is not a readable date",
-                excerpt(self.value(Field::ConsentedAt).unwrap_or(""))
+                excerpt(self.unreadable(Field::ConsentedAt))
             ));
         }
         if facts.bad_ip {
@@ -613,7 +614,7 @@ impl RecordView<'_> {
                 .seller_labels
                 .iter()
                 .map(String::as_str)
-                .chain(self.value(Field::Seller))
+                .chain(self.records.seller(self.rec))
                 .collect();
             problems.push(if names.is_empty() {
                 "no seller name to look for (list the brand names under consent.seller_names)"
@@ -648,7 +649,7 @@ impl RecordView<'_> {
         let as_of = self.settings.as_of;
         if let Some(pack) = self.pack {
             if let Some((period, limit)) = pack.max_age(self.records.method_key(self.rec)) {
-                let method = self.value(Field::Method).unwrap_or("");
+                let method = self.records.method(self.rec);
                 if let Some(end) = period.end(given.date()).filter(|end| as_of > *end) {
                     let how = if method.is_empty() {
                         String::new()
@@ -686,7 +687,7 @@ impl RecordView<'_> {
             )),
             DateCell::Unreadable => Some(format!(
                 "certificate_claimed_at '{}' is not a readable date",
-                excerpt(self.value(Field::CertificateClaimedAt).unwrap_or(""))
+                excerpt(self.unreadable(Field::CertificateClaimedAt))
             )),
             _ => None,
         };
@@ -741,7 +742,7 @@ impl RecordView<'_> {
                 self.channel,
                 format!(
                     "certificate '{}' is malformed: {why}",
-                    excerpt(self.value(Field::Certificate).unwrap_or(""))
+                    excerpt(self.unreadable(Field::Certificate))
                 ),
             );
         }

@@ -20,6 +20,7 @@ mod rules;
 mod text;
 
 pub use channels::{lead_channels, Channels};
+pub use records::{Records, RecordsBuilder};
 pub use rules::{ConsentRules, Jurisdiction, MatchKey};
 
 use polars::prelude::*;
@@ -27,10 +28,12 @@ use polars::prelude::*;
 use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
 use super::{str_column, CheckInfo, SideInput, Stage, StageContext, StageOutput};
 use crate::error::{Error, Result};
+use crate::ingest::{read_table_in_batches, ContactColumns, HeaderMap, InputInfo, SourceSpec};
+use crate::rules::Rules;
 use crate::summary::{GateNote, Status};
 use judge::{Check, Leads, Settings};
 use matching::KeyColumns;
-use records::{parse_dates, trimmed, Records};
+use records::{parse_dates, trimmed};
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -70,6 +73,20 @@ pub const CHECKS: &[CheckInfo] = &[
     },
 ];
 
+/// Reads `--consent` records for judging, keeping only what judging reads (see [`Records`]).
+pub fn read_records(
+    spec: &SourceSpec,
+    headers: &HeaderMap,
+    rules: &Rules,
+) -> Result<(Records, InputInfo)> {
+    let mut builder = RecordsBuilder::new(&rules.consent, &rules.leads.default_country)?;
+    let path = spec.path.display().to_string();
+    let info = read_table_in_batches(spec, headers, ContactColumns::Optional, &mut |batch| {
+        builder.add(batch, &path)
+    })?;
+    Ok((builder.finish(path)?, info))
+}
+
 pub struct ConsentStage;
 
 impl Stage for ConsentStage {
@@ -102,7 +119,7 @@ impl Stage for ConsentStage {
         );
         let sources = str_column(leads, crate::ingest::SOURCE_COL)?;
 
-        let Some(table) = &ctx.side.consent else {
+        let Some(records) = &ctx.side.consent else {
             let data = report::not_checked(&compiled, &assignment);
             return Ok(StageOutput {
                 columns: vec![
@@ -120,7 +137,6 @@ impl Stage for ConsentStage {
             });
         };
 
-        let records = Records::prepare(table, rules, &compiled, default_country)?;
         let lead_ids = match str_column(leads, "lead_id")? {
             Some(values) => trimmed(values),
             None => StringChunked::full_null("lead_id".into(), height),
@@ -150,7 +166,7 @@ impl Stage for ConsentStage {
                 email_key: &email_keys,
                 phone_key: &phone_keys,
             },
-            &records,
+            records,
             &pairs,
             &Settings {
                 compiled: &compiled,
@@ -169,7 +185,7 @@ impl Stage for ConsentStage {
             assignment: &assignment,
             wanted: &wanted,
             sources,
-            records: &records,
+            records,
             outcome: &outcome,
         });
         Ok(StageOutput {

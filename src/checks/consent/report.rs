@@ -166,7 +166,7 @@ pub fn checked(inputs: &Inputs) -> Value {
 
     let unreadable =
         |cells: &[DateCell]| cells.iter().filter(|c| **c == DateCell::Unreadable).count();
-    let revocation_only = (0..records.len())
+    let revocation_only = (0..records.count())
         .filter(|&r| records.is_revocation_only(r))
         .count();
     let matched = outcome.matched_by_id + outcome.matched_by_contact;
@@ -174,7 +174,7 @@ pub fn checked(inputs: &Inputs) -> Value {
         "checked": true,
         "records": {
             "path": records.path,
-            "rows": records.len(),
+            "rows": records.count(),
             "used": outcome.records_used,
             "revocation_only": revocation_only,
             "unreadable_dates": {
