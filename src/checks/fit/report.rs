@@ -168,8 +168,73 @@ fn strings(frame: &DataFrame, name: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-fn in_market() -> Expr {
-    col(OUTSIDE).not().and(col(EXCLUDED).not())
+/// Columns of the per-row frame the summary counts (see [`summary_columns`]).
+const IN_MARKET: &str = "_fit_sum_in_market";
+const BANT_COMPLETE: &str = "_fit_sum_bant_complete";
+
+fn missed_column(item: &str) -> String {
+    format!("_fit_sum_missed_{item}")
+}
+
+fn bant_status_column(element: &str, value: &str) -> String {
+    format!("_fit_sum_bant_{element}_{value}")
+}
+
+/// The market criteria the rules restrict (none when `fit.market` is off).
+fn market_criteria(rules: &FitRules, enabled: Enabled) -> Vec<Criterion> {
+    if enabled.market {
+        Criterion::ALL
+            .into_iter()
+            .filter(|&c| !rules.market.get(c).is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// What the summary counts of each scored row, as narrow columns: the scored frame (about 80
+/// working columns) is summarised a block of rows at a time, and only these are kept for
+/// all rows.
+pub fn summary_columns(rules: &FitRules, items: &[Item], enabled: Enabled) -> Vec<Expr> {
+    let mut columns = vec![
+        col(SOURCE_COL),
+        col(TENTHS),
+        col(STAGE),
+        col(SEGMENT),
+        col(OUTSIDE).not().and(col(EXCLUDED).not()).alias(IN_MARKET),
+        col(EXCLUDED),
+        col(QUALIFIED),
+    ];
+    columns.extend(
+        market_criteria(rules, enabled)
+            .into_iter()
+            .map(|c| col(outside_column(c))),
+    );
+    let unqualified = col(QUALIFIED).not().and(col(DISQUALIFIED).not());
+    for item in items {
+        let missed = unqualified
+            .clone()
+            .and(item.available())
+            .and(col(item.column.as_str()).lt_eq(lit(0.0)));
+        columns.push(missed.alias(missed_column(&item.name)));
+    }
+    if rules.bant.required || rules.scores_bant() {
+        for element in BANT_ELEMENTS {
+            for value in [OK, MISSING, IMPLAUSIBLE] {
+                columns.push(
+                    col(bant_column(element))
+                        .eq(lit(value))
+                        .alias(bant_status_column(element, value)),
+                );
+            }
+        }
+        let complete = BANT_ELEMENTS
+            .iter()
+            .map(|e| col(bant_column(e)).eq(lit(OK)))
+            .fold(lit(true), Expr::and);
+        columns.push(complete.alias(BANT_COMPLETE));
+    }
+    columns
 }
 
 /// Histogram bins over scores in tenths: (first edge, width, bins), edges at multiples of
@@ -186,6 +251,7 @@ fn bin_layout(min: i64, max: i64, width: i64) -> (i64, i64, usize) {
     }
 }
 
+/// The fit summary from the rows' [`summary_columns`].
 pub fn summarize(
     scored: &DataFrame,
     rules: &FitRules,
@@ -206,7 +272,7 @@ pub fn summarize(
         .group_by_stable([col(SOURCE_COL)])
         .agg([
             len().alias("rows"),
-            in_market().sum().alias("in_market"),
+            col(IN_MARKET).sum().alias("in_market"),
             col(EXCLUDED).sum().alias("excluded"),
             col(QUALIFIED).sum().alias("qualified"),
             col(TENTHS).mean().alias("mean"),
@@ -317,17 +383,9 @@ pub fn summarize(
     }
 
     // Criteria most often missed, and BANT.
-    let market_criteria: Vec<Criterion> = if enabled.market {
-        Criterion::ALL
-            .into_iter()
-            .filter(|&c| !rules.market.get(c).is_empty())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let unqualified = col(QUALIFIED).not().and(col(DISQUALIFIED).not());
+    let market_criteria = market_criteria(rules, enabled);
     let mut totals = vec![
-        in_market().sum().alias("in_market"),
+        col(IN_MARKET).sum().alias("in_market"),
         col(EXCLUDED).sum().alias("excluded"),
         col(QUALIFIED).sum().alias("qualified"),
         col(TENTHS).mean().alias("mean"),
@@ -340,31 +398,24 @@ pub fn summarize(
         );
     }
     for item in items {
-        let missed = unqualified
-            .clone()
-            .and(item.available())
-            .and(col(item.column.as_str()).lt_eq(lit(0.0)));
-        totals.push(missed.sum().alias(format!("score_{}", item.name)));
+        totals.push(
+            col(missed_column(&item.name))
+                .sum()
+                .alias(format!("score_{}", item.name)),
+        );
     }
     let uses_bant = rules.bant.required || rules.scores_bant();
     if uses_bant {
         for element in BANT_ELEMENTS {
-            let status = col(bant_column(element));
             for value in [OK, MISSING, IMPLAUSIBLE] {
                 totals.push(
-                    status
-                        .clone()
-                        .eq(lit(value))
+                    col(bant_status_column(element, value))
                         .sum()
                         .alias(format!("bant_{element}_{value}")),
                 );
             }
         }
-        let complete = BANT_ELEMENTS
-            .iter()
-            .map(|e| col(bant_column(e)).eq(lit(OK)))
-            .fold(lit(true), Expr::and);
-        totals.push(complete.sum().alias("bant_complete"));
+        totals.push(col(BANT_COMPLETE).sum().alias("bant_complete"));
     }
     let totals = scored
         .clone()

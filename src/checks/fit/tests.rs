@@ -72,6 +72,11 @@ impl Run {
 /// Runs the fit stage with `rules` (laid over the built-in rules, all fit checks on) on
 /// string columns of equal length.
 fn run(rules: &str, columns: &[(&str, &[&str])]) -> Run {
+    run_in_blocks(rules, columns, super::FIT_BLOCK_ROWS)
+}
+
+/// [`run`], scoring `block_rows` rows at a time.
+fn run_in_blocks(rules: &str, columns: &[(&str, &[&str])], block_rows: usize) -> Run {
     let rules = Rules::parse(&format!("{CHECKS_ON}\n{rules}"), "test.toml").expect("rules parse");
     let height = columns.first().map_or(0, |(_, v)| v.len());
     let mut frame: Vec<Column> = columns
@@ -92,7 +97,7 @@ fn run(rules: &str, columns: &[(&str, &[&str])]) -> Run {
         as_of: as_of(),
         side: &side,
     };
-    let output = FitStage.run(&leads, &ctx).expect("stage runs");
+    let output = super::fit(&leads, &ctx, block_rows).expect("stage runs");
     Run { output, height }
 }
 
@@ -540,6 +545,88 @@ fn summary_counts_histogram_and_missed_criteria() {
     assert_eq!(s["criteria_missed"]["score"][0]["rows"], 1);
     assert_eq!(s["segments"][0]["segment"], "enterprise");
     assert_eq!(s["segments"][0]["rows"], 3);
+}
+
+#[test]
+fn rows_scored_in_blocks_give_what_all_rows_at_once_give() {
+    let rules = format!(
+        "{SEGMENTS}\n{BANT}\n[fit.market]\ncountry = [\"US\"]\n[fit.exclude]\nfree_email = true\nstudent_titles = '\\bstudent\\b'\n"
+    );
+    let columns: &[(&str, &[&str])] = &[
+        (
+            "employees",
+            &["2000", "2000", "100", "", "10001+", "100", "50"],
+        ),
+        (
+            "job_title",
+            &[
+                "CEO",
+                "Sales Engineer",
+                "VP Sales",
+                "",
+                "VP Sales",
+                "Student",
+                "CEO",
+            ],
+        ),
+        ("country", &["US", "DE", "US", "US", "US", "US", "FR"]),
+        (
+            "email",
+            &[
+                "a@acme.com",
+                "b@gmail.com",
+                "",
+                "c@acme.com",
+                "d@x.org",
+                "e@y.org",
+                "f@z.de",
+            ],
+        ),
+        (
+            "budget",
+            &["$50k", "500", "", "n/a", "approved", "$50k", ""],
+        ),
+        (
+            "authority",
+            &["Yes", "VP Sales", "intern", "", "yes", "yes", "no"],
+        ),
+        (
+            "need",
+            &[
+                "Replace our CRM",
+                "crm",
+                "",
+                "Need it",
+                "Consolidate",
+                "",
+                "x",
+            ],
+        ),
+        ("timeline", &["Q1", "", "next year", "asap", "", "Q2", ""]),
+    ];
+    // Everything the stage gives, as text.
+    let shown = |r: &Run| {
+        let f = &r.output.findings;
+        let mut findings: Vec<String> = (0..f.len())
+            .map(|i| format!("{} {} {}", f.row[i], f.check[i], f.detail(i)))
+            .collect();
+        findings.sort();
+        let columns: Vec<Vec<String>> = r
+            .output
+            .columns
+            .iter()
+            .map(|c| r.text(c.name().as_str()))
+            .collect();
+        format!("{findings:#?}\n{columns:?}\n{:#}", r.summary())
+    };
+    let whole = run_in_blocks(&rules, columns, usize::MAX);
+    assert!(whole.hits("fit.market").iter().any(|&h| h));
+    assert!(whole.hits("fit.excluded").iter().any(|&h| h));
+    for block_rows in [1, 2, 3, 6] {
+        let blocks = run_in_blocks(&rules, columns, block_rows);
+        assert_eq!(shown(&blocks), shown(&whole), "{block_rows} rows a block");
+        assert!(blocks.output.columns.iter().all(|c| c.n_chunks() == 1));
+    }
 }
 
 #[test]
