@@ -20,7 +20,14 @@ impl TextColumn {
         I: IntoIterator<Item = Option<&'a str>>,
     {
         let values = values.into_iter();
-        let rows = values.size_hint().0;
+        TextColumn::from_values_sized(values.size_hint().0, values)
+    }
+
+    /// [`TextColumn::from_values`] of `rows` values (an iterator that cannot tell its length).
+    pub fn from_values_sized<'a, I>(rows: usize, values: I) -> TextColumn
+    where
+        I: IntoIterator<Item = Option<&'a str>>,
+    {
         // Sized for every value distinct (emails, phones, addresses nearly are): growing
         // the table by rehashing was a tenth of the dedup stage at 1M rows.
         let mut index: PlHashMap<&'a str, u32> = PlHashMap::with_capacity(rows);
