@@ -87,7 +87,7 @@ pub(super) fn postal_key(raw: &str) -> String {
 }
 
 /// The first word of a folded address when it starts with a digit (`123`, `12b`), or "".
-fn house_number(address: &str) -> &str {
+pub(super) fn house_number(address: &str) -> &str {
     address
         .split(' ')
         .next()
@@ -168,14 +168,8 @@ pub(super) struct Features {
     /// First letters per surname id: of the whole surname and of each compound part.
     pub last_initials: Vec<Vec<u8>>,
     pub company: Interned,
-    /// Words per company id.
-    pub company_words: Vec<Vec<String>>,
     pub postal: Interned,
     pub address: Interned,
-    /// House number per address id (empty when it has none).
-    pub house_number: Vec<String>,
-    /// Words per address id.
-    pub address_words: Vec<Vec<String>>,
     /// House number + street word hash per address id.
     pub street: Vec<u64>,
     /// The exact email key per row (exact-key duplicates).
@@ -267,9 +261,6 @@ impl Features {
             })
             .collect();
         let street = address.per_key(|k| hash_str(&lexicon.street_key(k)));
-        let house_number = address.per_key(|k| house_number(k).to_string());
-        let address_words = address.per_key(|k| k.split(' ').map(str::to_string).collect());
-        let company_words = company.per_key(|k| k.split(' ').map(str::to_string).collect());
         let email_local_letters = email_local_field.per_key(|k| {
             let letters: String = k.chars().filter(|c| c.is_alphabetic()).collect();
             hash_str(&letters)
@@ -291,11 +282,8 @@ impl Features {
             last_phonetic,
             last_initials,
             company,
-            company_words,
             postal,
             address,
-            house_number,
-            address_words,
             street,
             email,
             email_local: email_local_field,
