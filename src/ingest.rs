@@ -480,12 +480,16 @@ pub fn read_table_in_batches(
         on_batch,
     };
     let whole = match format {
-        Format::Csv => {
-            read_delimited_in_segments(&mut input, b',', &shown, DELIMITED_CHUNK_BYTES, DELIMITED_SEGMENT_BYTES, &mut sink)?;
-            None
-        }
-        Format::Tsv => {
-            read_delimited_in_segments(&mut input, b'\t', &shown, DELIMITED_CHUNK_BYTES, DELIMITED_SEGMENT_BYTES, &mut sink)?;
+        Format::Csv | Format::Tsv => {
+            let delimiter = if format == Format::Csv { b',' } else { b'\t' };
+            read_delimited_in_segments(
+                &mut input,
+                delimiter,
+                &shown,
+                DELIMITED_CHUNK_BYTES,
+                DELIMITED_SEGMENT_BYTES,
+                &mut sink,
+            )?;
             None
         }
         Format::Ndjson => Some(read_ndjson(&input.read_whole(&shown)?, &shown)?),
@@ -757,20 +761,6 @@ const DELIMITED_CHUNK_BYTES: usize = 4 << 20;
 /// next one is read, so memory holds about two segments of its text, never the whole file
 /// (a 10M-row consent export is 5.9 GB).
 const DELIMITED_SEGMENT_BYTES: usize = 64 << 20;
-
-#[cfg(test)]
-fn read_delimited(source: &mut (dyn Read + Send), delimiter: u8, path: &str) -> Result<RawTable> {
-    let mut table = RawTable::default();
-    read_delimited_in_segments(
-        source,
-        delimiter,
-        path,
-        DELIMITED_CHUNK_BYTES,
-        DELIMITED_SEGMENT_BYTES,
-        &mut table,
-    )?;
-    Ok(table)
-}
 
 /// Reads from `source` until `buf` holds `at_least` bytes or the input ends; true at the end.
 fn fill(
@@ -1754,10 +1744,15 @@ mod tests {
 
     #[test]
     fn ragged_row_is_located() {
-        let err = read_delimited(&mut &b"email,name\na@b.com,x\nc@d.com\n"[..], b',', "f.csv")
-            .err()
-            .unwrap()
-            .to_string();
+        let err = read_delimited_in_chunks(
+            b"email,name\na@b.com,x\nc@d.com\n",
+            b',',
+            "f.csv",
+            DELIMITED_CHUNK_BYTES,
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(
             err.contains("line 3") && err.contains("row 2") && err.contains("ragged"),
             "{err}"
@@ -1766,18 +1761,20 @@ mod tests {
 
     #[test]
     fn stray_quote_in_an_unquoted_field_is_data_not_an_unclosed_quote() {
-        let table = read_delimited(
-            &mut &b"email,height\na@b.com,5\"7\nc@d.com,6\"1\n"[..],
+        let table = read_delimited_in_chunks(
+            b"email,height\na@b.com,5\"7\nc@d.com,6\"1\n",
             b',',
             "f.csv",
+            DELIMITED_CHUNK_BYTES,
         )
         .unwrap();
         assert_eq!(table.rows, 2);
         assert_eq!(table.columns[1].get(1), Some("6\"1"));
-        let err = read_delimited(
-            &mut &b"email,name\na@b.com,\"Ann\nc@d.com,Bob\n"[..],
+        let err = read_delimited_in_chunks(
+            b"email,name\na@b.com,\"Ann\nc@d.com,Bob\n",
             b',',
             "f.csv",
+            DELIMITED_CHUNK_BYTES,
         )
         .err()
         .unwrap();
@@ -1786,10 +1783,15 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_row_and_column() {
-        let err = read_delimited(&mut &b"email,name\na@b.com,Jos\xe9\n"[..], b',', "f.csv")
-            .err()
-            .unwrap()
-            .to_string();
+        let err = read_delimited_in_chunks(
+            b"email,name\na@b.com,Jos\xe9\n",
+            b',',
+            "f.csv",
+            DELIMITED_CHUNK_BYTES,
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(
             err.contains("row 1") && err.contains("'name'") && err.contains("UTF-8"),
             "{err}"
