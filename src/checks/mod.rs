@@ -286,6 +286,17 @@ pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<&'a Str
     }
 }
 
+/// A column's values row by row, all `None` when the frame lacks the column.
+pub fn str_cells(
+    column: Option<&StringChunked>,
+    rows: usize,
+) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    match column {
+        Some(column) => Box::new(column.iter()),
+        None => Box::new(std::iter::repeat_n(None, rows)),
+    }
+}
+
 /// True where a string value is null or only whitespace.
 /// `0..height` in blocks of `per_block` rows, for work split across threads: collecting the
 /// blocks' results keeps row order whatever the scheduling.

@@ -13,7 +13,7 @@ use super::rules::{method_key, Compiled, ConsentRules, RECORD_FIELDS};
 use super::text::{certificate_kind, contains_words, fold, Certificate};
 use crate::checks::distinct::Distinct;
 use crate::checks::match_keys::{email_keys, phone_keys, Country};
-use crate::checks::str_column;
+use crate::checks::{str_cells, str_column};
 use crate::error::{Error, Location, PolarsContext, Result};
 use crate::ingest::{header_key, Batch};
 
@@ -483,20 +483,12 @@ impl<'a> RecordsBuilder<'a> {
                 }
             }
         }
-        self.seller.extend(
-            self.sellers.ids(match seller {
-                Some(values) => Box::new(
-                    values
-                        .iter()
-                        .map(|v| v.map(str::trim).filter(|v| !v.is_empty())),
-                ) as Box<dyn Iterator<Item = Option<&str>>>,
-                None => Box::new(std::iter::repeat_n(None, height)),
-            }),
-        );
-        self.method.extend(self.methods.ids(match method {
-            Some(values) => Box::new(values.iter()) as Box<dyn Iterator<Item = Option<&str>>>,
-            None => Box::new(std::iter::repeat_n(None, height)),
-        }));
+        self.seller
+            .extend(self.sellers.ids(
+                str_cells(seller, height).map(|v| v.map(str::trim).filter(|v| !v.is_empty())),
+            ));
+        self.method
+            .extend(self.methods.ids(str_cells(method, height)));
         self.channels.extend(channels);
         self.consented.extend(consented);
         self.revoked.extend(revoked);

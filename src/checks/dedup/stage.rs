@@ -18,8 +18,8 @@ use crate::checks::email::{verify_email, EmailLists};
 use crate::checks::identity::normalize_country;
 use crate::checks::phone::verify_phone;
 use crate::checks::{
-    row_blocks, str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext,
-    StageOutput,
+    row_blocks, str_cells, str_column, CheckInfo, Findings, ReportSection, SideInput, Stage,
+    StageContext, StageOutput,
 };
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
@@ -184,14 +184,6 @@ fn captured_seconds(raw: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
-/// A frame's string column as one value per row (`None` everywhere when absent).
-fn values<'a>(frame: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>> {
-    Ok(match str_column(frame, name)? {
-        Some(column) => column.iter().collect(),
-        None => vec![None; frame.height()],
-    })
-}
-
 /// The cells of one field of one part, read value by value while the field is interned:
 /// per-row vectors of all eight fields at once were ~2 GB of the dedup stage's peak at 10M
 /// rows.
@@ -214,17 +206,6 @@ enum Cells<'a> {
     },
 }
 
-/// A column's values, all `None` when it is absent.
-fn column_cells(
-    column: Option<&StringChunked>,
-    rows: usize,
-) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
-    match column {
-        Some(column) => Box::new(column.iter()),
-        None => Box::new(std::iter::repeat_n(None, rows)),
-    }
-}
-
 impl<'a> Cells<'a> {
     fn column(frame: &'a DataFrame, name: &str) -> Result<Cells<'a>> {
         Ok(Cells::Column(str_column(frame, name)?, frame.height()))
@@ -243,7 +224,7 @@ impl<'a> Cells<'a> {
 
     fn iter(&self) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
         match self {
-            Cells::Column(column, rows) => column_cells(*column, *rows),
+            Cells::Column(column, rows) => str_cells(*column, *rows),
             Cells::PerValue { row_key, values } => Box::new(row_key.iter().map(move |key| {
                 key.and_then(|k| values.get(k as usize))
                     .and_then(Option::as_deref)
@@ -258,9 +239,9 @@ impl<'a> Cells<'a> {
                 let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
                 let last_name = *last_name;
                 Box::new(
-                    column_cells(*first, *rows)
-                        .zip(column_cells(*last, *rows))
-                        .zip(column_cells(*full, *rows))
+                    str_cells(*first, *rows)
+                        .zip(str_cells(*last, *rows))
+                        .zip(str_cells(*full, *rows))
                         .map(move |((f, l), full)| {
                             let (f, l) = match full {
                                 Some(full) if blank(f) && blank(l) => {
@@ -299,7 +280,7 @@ impl<'a> Part<'a> {
         }
         let raw = str_column(self.frame, "email")?;
         Ok(Cells::per_value(
-            Distinct::new(column_cells(raw, self.frame.height())),
+            Distinct::new(str_cells(raw, self.frame.height())),
             |raw| verify_email(raw, &rules.email, lists).normalized,
         ))
     }
@@ -310,8 +291,8 @@ impl<'a> Part<'a> {
         }
         let default = rules.leads.default_country.as_str();
         let rows = self.frame.height();
-        let countries = column_cells(str_column(self.frame, "country")?, rows);
-        let phones = column_cells(str_column(self.frame, "phone")?, rows);
+        let countries = str_cells(str_column(self.frame, "country")?, rows);
+        let phones = str_cells(str_column(self.frame, "phone")?, rows);
         Ok(Cells::per_value(
             Distinct::new(phones.zip(countries).map(|(phone, country)| {
                 let region = country.and_then(normalize_country).unwrap_or(default);
@@ -334,7 +315,7 @@ impl<'a> Part<'a> {
     fn birth_date(&self) -> Result<Cells<'a>> {
         let raw = str_column(self.frame, "date_of_birth")?;
         Ok(Cells::per_value(
-            Distinct::new(column_cells(raw, self.frame.height())),
+            Distinct::new(str_cells(raw, self.frame.height())),
             |raw| Some(birth_date_key(raw)),
         ))
     }
@@ -367,7 +348,10 @@ impl<'a> Part<'a> {
         if !needed {
             return Ok(vec![None; self.frame.height()]);
         }
-        Ok(values(self.frame, "captured_at")?
+        let rows = self.frame.height();
+        let cells: Vec<Option<&str>> =
+            str_cells(str_column(self.frame, "captured_at")?, rows).collect();
+        Ok(cells
             .into_par_iter()
             .map(|v| v.and_then(captured_seconds))
             .collect())
@@ -503,7 +487,10 @@ fn filled_columns(
         .collect();
     let raw: Vec<TextColumn> = present
         .iter()
-        .map(|f| Ok(TextColumn::from_values(values(leads, f)?)))
+        .map(|f| {
+            let cells = str_cells(str_column(leads, f)?, leads.height());
+            Ok(TextColumn::from_values(cells))
+        })
         .collect::<Result<_>>()?;
     let fills = plan_fills(&outcome.clusters, &raw.iter().collect::<Vec<_>>());
     let mut columns = Vec::new();

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use super::distinct::Distinct;
 use super::email::EmailLists;
-use super::{str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
+use super::{str_cells, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
 use crate::error::{PolarsContext, Result};
 use crate::ingest::SOURCE_COL;
 use criteria::{BandKind, Criterion, VALUE};
@@ -285,10 +285,7 @@ fn key_codes<K>(distinct: &Distinct<K>) -> IdxCa {
 /// The distinct values of a column (first-seen order) and a trailing null, and each row's
 /// index into them. A missing input column counts as all null.
 fn dictionary(values: Option<&StringChunked>, height: usize) -> (Vec<Option<&str>>, IdxCa) {
-    let distinct = match values {
-        Some(values) => Distinct::new(values.iter()),
-        None => Distinct::new(std::iter::repeat_n(None, height)),
-    };
+    let distinct = Distinct::new(str_cells(values, height));
     let codes = key_codes(&distinct);
     let mut keys: Vec<Option<&str>> = distinct.keys.into_iter().map(Some).collect();
     keys.push(None);

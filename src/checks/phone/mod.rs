@@ -13,7 +13,9 @@ pub use verify::{verify_phone, PhoneProblem, PhoneType, PhoneVerdict};
 
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
-use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
+use super::{
+    blank_mask, str_cells, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput,
+};
 use crate::error::{PolarsContext, Result};
 
 pub const CHECKS: &[CheckInfo] = &[
@@ -151,10 +153,7 @@ impl Stage for PhoneStage {
         // phone key below hashes and compares one string, not two.
         let own_country = str_column(leads, "country_normalized")?;
         let written_country = str_column(leads, "country")?;
-        let countries = match own_country {
-            Some(own) => Distinct::new(own.iter()),
-            None => Distinct::new(std::iter::repeat_n(None, height)),
-        };
+        let countries = Distinct::new(str_cells(own_country, height));
         let mut regions: Vec<&str> = countries.keys.clone();
         let default_region = match regions.iter().position(|r| *r == default_country) {
             Some(index) => index as u32,
