@@ -177,20 +177,21 @@ fn main() {
         let (leads, records) = build(rows, with_e164);
         let built = t.elapsed();
         let t = Instant::now();
-        let mut builder = RecordsBuilder::new(&rules.consent, &rules.leads.default_country)
-            .expect("consent rules");
+        let mut builder = RecordsBuilder::new(
+            &rules.consent,
+            &rules.leads.default_country,
+            "in-memory".into(),
+        )
+        .expect("consent rules");
         let no_headers = Default::default();
         builder
-            .add(
-                Batch {
-                    frame: records,
-                    columns: &no_headers,
-                },
-                "in-memory",
-            )
+            .add(Batch {
+                frame: records,
+                columns: &no_headers,
+            })
             .expect("records");
         let side = SideInputs {
-            consent: Some(builder.finish("in-memory".into()).expect("records")),
+            consent: Some(builder.finish().expect("records")),
             ..SideInputs::default()
         };
         let prepared = t.elapsed();

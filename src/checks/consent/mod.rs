@@ -79,12 +79,15 @@ pub fn read_records(
     headers: &HeaderMap,
     rules: &Rules,
 ) -> Result<(Records, InputInfo)> {
-    let mut builder = RecordsBuilder::new(&rules.consent, &rules.leads.default_country)?;
-    let path = spec.path.display().to_string();
+    let mut builder = RecordsBuilder::new(
+        &rules.consent,
+        &rules.leads.default_country,
+        spec.path.display().to_string(),
+    )?;
     let info = read_table_in_batches(spec, headers, ContactColumns::Optional, &mut |batch| {
-        builder.add(batch, &path)
+        builder.add(batch)
     })?;
-    Ok((builder.finish(path)?, info))
+    Ok((builder.finish()?, info))
 }
 
 pub struct ConsentStage;

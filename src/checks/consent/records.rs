@@ -202,6 +202,7 @@ pub struct TextFacts {
 /// records, 5.9 GB) held whole took 6.8 GB. Text a finding's detail quotes is kept where it
 /// is needed: seller and method once per distinct value, and a date or certificate only when
 /// it cannot be read.
+#[derive(Default)]
 pub struct Records {
     pub path: String,
     /// Per record: index into `sellers` (trimmed, non-blank `seller`).
@@ -307,27 +308,21 @@ pub struct RecordsBuilder<'a> {
     rules: &'a ConsentRules,
     compiled: Compiled,
     default_country: &'a str,
-    rows: usize,
+    /// The records so far; their distinct sellers and methods and their match keys are
+    /// gathered beside them and put in by [`RecordsBuilder::finish`].
+    records: Records,
     sellers: Interned,
     methods: Interned,
-    seller: Vec<Option<u32>>,
-    method: Vec<Option<u32>>,
-    unreadable: HashMap<(Field, u32), String>,
-    channels: Vec<Channels>,
-    consented: Vec<DateCell>,
-    revoked: Vec<DateCell>,
-    captured: Vec<DateCell>,
-    claimed: Option<Vec<DateCell>>,
-    certificate: Vec<Option<std::result::Result<Certificate, &'static str>>>,
-    record_facts: Vec<RecordFacts>,
-    facts: Vec<TextFacts>,
-    lead_id: Vec<StringChunked>,
-    email_key: Vec<StringChunked>,
-    phone_key: Vec<StringChunked>,
+    /// Per batch: lead id, email key and phone key columns.
+    keys: Vec<[StringChunked; 3]>,
 }
 
 impl<'a> RecordsBuilder<'a> {
-    pub fn new(rules: &'a ConsentRules, default_country: &'a str) -> Result<RecordsBuilder<'a>> {
+    pub fn new(
+        rules: &'a ConsentRules,
+        default_country: &'a str,
+        path: String,
+    ) -> Result<RecordsBuilder<'a>> {
         // Validated when the rules were loaded; a failure here is a bug, reported as such.
         let compiled = rules
             .compile()
@@ -336,29 +331,19 @@ impl<'a> RecordsBuilder<'a> {
             rules,
             compiled,
             default_country,
-            rows: 0,
+            records: Records {
+                path,
+                ..Records::default()
+            },
             sellers: Interned::default(),
             methods: Interned::default(),
-            seller: Vec::new(),
-            method: Vec::new(),
-            unreadable: HashMap::new(),
-            channels: Vec::new(),
-            consented: Vec::new(),
-            revoked: Vec::new(),
-            captured: Vec::new(),
-            claimed: None,
-            certificate: Vec::new(),
-            record_facts: Vec::new(),
-            facts: Vec::new(),
-            lead_id: Vec::new(),
-            email_key: Vec::new(),
-            phone_key: Vec::new(),
+            keys: Vec::new(),
         })
     }
 
     /// Adds the next rows of the consent file.
-    pub fn add(&mut self, batch: Batch, path: &str) -> Result<()> {
-        let frame = map_record_headers(batch.frame, batch.columns, path, self.rules)?;
+    pub fn add(&mut self, batch: Batch) -> Result<()> {
+        let frame = map_record_headers(batch.frame, batch.columns, &self.records.path, self.rules)?;
         let height = frame.height();
         let text = |name: &str| str_column(&frame, name);
         let compiled = &self.compiled;
@@ -454,14 +439,16 @@ impl<'a> RecordsBuilder<'a> {
         );
         let ((email_key, phone_key), (consented, revoked, captured, claimed)) = rest;
 
-        let base = self.rows;
+        let records = &mut self.records;
+        let base = records.count();
         let mut keep_unreadable =
             |field: Field, cells: &[DateCell], column: Option<&StringChunked>| {
                 let Some(column) = column else { return };
                 for (i, cell) in cells.iter().enumerate() {
                     if *cell == DateCell::Unreadable {
                         if let Some(value) = column.get(i) {
-                            self.unreadable
+                            records
+                                .unreadable
                                 .insert((field, (base + i) as u32), value.trim().to_string());
                         }
                     }
@@ -476,69 +463,54 @@ impl<'a> RecordsBuilder<'a> {
         if let Some(column) = certificate {
             for (i, kind) in certificate_kinds.iter().enumerate() {
                 if let (Some(Err(_)), Some(value)) = (kind, column.get(i)) {
-                    self.unreadable.insert(
+                    records.unreadable.insert(
                         (Field::Certificate, (base + i) as u32),
                         value.trim().to_string(),
                     );
                 }
             }
         }
-        self.seller
+        records
+            .seller
             .extend(self.sellers.ids(
                 str_cells(seller, height).map(|v| v.map(str::trim).filter(|v| !v.is_empty())),
             ));
-        self.method
+        records
+            .method
             .extend(self.methods.ids(str_cells(method, height)));
-        self.channels.extend(channels);
-        self.consented.extend(consented);
-        self.revoked.extend(revoked);
-        self.captured.extend(captured);
+        records.channels.extend(channels);
+        records.consented.extend(consented);
+        records.revoked.extend(revoked);
+        records.captured.extend(captured);
         if let Some(claimed) = claimed {
-            self.claimed.get_or_insert_with(Vec::new).extend(claimed);
+            records.claimed.get_or_insert_with(Vec::new).extend(claimed);
         }
-        self.certificate.extend(certificate_kinds);
-        self.record_facts.extend(record_facts);
-        self.facts.extend(facts);
-        self.lead_id.push(lead_id);
-        self.email_key.push(email_key);
-        self.phone_key.push(phone_key);
-        self.rows += height;
+        records.certificate.extend(certificate_kinds);
+        records.record_facts.extend(record_facts);
+        records.facts.extend(facts);
+        self.keys.push([lead_id, email_key, phone_key]);
         Ok(())
     }
 
-    pub fn finish(self, path: String) -> Result<Records> {
+    pub fn finish(self) -> Result<Records> {
         // One chunk per key column: judging reads keys by record index, and the batches'
         // partly filled string buffers would otherwise stay allocated.
-        let joined = |parts: Vec<StringChunked>, name: &str| -> Result<StringChunked> {
-            let mut parts = parts.into_iter();
-            let Some(mut joined) = parts.next() else {
-                return Ok(StringChunked::full_null(name.into(), 0));
-            };
-            for part in parts {
+        let mut joined: [StringChunked; 3] = ["lead_id", "email_key", "phone_key"]
+            .map(|name| StringChunked::full_null(name.into(), 0));
+        for batch in self.keys {
+            for (joined, part) in joined.iter_mut().zip(batch) {
                 joined.append_owned(part).step("joining consent keys")?;
             }
-            Ok(joined.rechunk().into_owned())
-        };
-        let method_keys = self.methods.values.iter().map(|m| method_key(m)).collect();
+        }
+        let [lead_id, email_key, phone_key] = joined.map(|c| c.rechunk().into_owned());
         Ok(Records {
-            path,
-            seller: self.seller,
             sellers: self.sellers.values,
-            method: self.method,
+            method_keys: self.methods.values.iter().map(|m| method_key(m)).collect(),
             methods: self.methods.values,
-            method_keys,
-            unreadable: self.unreadable,
-            channels: self.channels,
-            consented: self.consented,
-            revoked: self.revoked,
-            captured: self.captured,
-            claimed: self.claimed,
-            certificate: self.certificate,
-            record_facts: self.record_facts,
-            facts: self.facts,
-            lead_id: joined(self.lead_id, "lead_id")?,
-            email_key: joined(self.email_key, "email_key")?,
-            phone_key: joined(self.phone_key, "phone_key")?,
+            lead_id,
+            email_key,
+            phone_key,
+            ..self.records
         })
     }
 }
@@ -843,23 +815,21 @@ mod tests {
         )
         .unwrap();
         let read = |cuts: &[usize]| {
-            let mut builder = RecordsBuilder::new(&rules.consent, "US").unwrap();
+            let mut builder =
+                RecordsBuilder::new(&rules.consent, "US", "consent.csv".into()).unwrap();
             let mut start = 0;
             for &end in cuts.iter().chain([&frame.height()]) {
                 let batch = frame.slice(start as i64, end - start);
                 let columns = BTreeMap::new();
                 builder
-                    .add(
-                        Batch {
-                            frame: batch,
-                            columns: &columns,
-                        },
-                        "consent.csv",
-                    )
+                    .add(Batch {
+                        frame: batch,
+                        columns: &columns,
+                    })
                     .unwrap();
                 start = end;
             }
-            builder.finish("consent.csv".into()).unwrap()
+            builder.finish().unwrap()
         };
         let whole = read(&[]);
         assert_eq!(whole.count(), 5);
