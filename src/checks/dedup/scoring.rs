@@ -63,8 +63,12 @@ fn one_iff_equal(field: Field) -> bool {
 fn word_similarity(a: &str, b: &str) -> f64 {
     // Words are split off the folded value at each comparison rather than stored per
     // distinct value: 10M rows' addresses as word lists took ~1.4 GB.
-    let words = |s: &str| s.split(' ').count();
-    let (long, short) = if words(a) >= words(b) { (a, b) } else { (b, a) };
+    let (words_a, words_b) = (a.split(' ').count(), b.split(' ').count());
+    let (long, short, words) = if words_a >= words_b {
+        (a, b, words_a)
+    } else {
+        (b, a, words_b)
+    };
     let total: f64 = long
         .split(' ')
         .map(|w| {
@@ -74,7 +78,7 @@ fn word_similarity(a: &str, b: &str) -> f64 {
                 .fold(0.0, f64::max)
         })
         .sum();
-    total / words(long).max(1) as f64
+    total / words.max(1) as f64
 }
 
 /// Fields whose values recur across rows (names, companies, postcodes), so the same two
