@@ -424,7 +424,7 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
             vec![alias(criteria::event_count(), &event_column(column))],
         ));
     }
-    let uses_bant = rules.bant.required || rules.scores_bant();
+    let uses_bant = rules.uses_bant();
     if uses_bant {
         jobs.push(
             Job::new(

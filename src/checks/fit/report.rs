@@ -218,7 +218,7 @@ pub fn summary_columns(rules: &FitRules, items: &[Item], enabled: Enabled) -> Ve
             .and(col(item.column.as_str()).lt_eq(lit(0.0)));
         columns.push(missed.alias(missed_column(&item.name)));
     }
-    if rules.bant.required || rules.scores_bant() {
+    if rules.uses_bant() {
         for element in BANT_ELEMENTS {
             for value in [OK, MISSING, IMPLAUSIBLE] {
                 columns.push(
@@ -404,7 +404,7 @@ pub fn summarize(
                 .alias(format!("score_{}", item.name)),
         );
     }
-    let uses_bant = rules.bant.required || rules.scores_bant();
+    let uses_bant = rules.uses_bant();
     if uses_bant {
         for element in BANT_ELEMENTS {
             for value in [OK, MISSING, IMPLAUSIBLE] {

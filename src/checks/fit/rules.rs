@@ -558,10 +558,15 @@ impl FitRules {
     }
 
     /// Whether any segment gives points for BANT elements.
-    pub fn scores_bant(&self) -> bool {
+    fn scores_bant(&self) -> bool {
         self.segments
             .iter()
             .any(|s| s.bant.values().iter().any(|&p| p != 0.0))
+    }
+
+    /// Whether BANT statuses are worked out: BANT is required, or some segment scores it.
+    pub fn uses_bant(&self) -> bool {
+        self.bant.required || self.scores_bant()
     }
 }
 
