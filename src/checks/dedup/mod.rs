@@ -50,6 +50,7 @@ pub use rules::{
 };
 pub use stage::{DedupStage, CHECKS};
 
+use blocking::CandidatePairs;
 use cluster::{Edge, Groups, Resolver};
 use features::Features;
 use lexicon::Lexicon;
@@ -144,38 +145,46 @@ pub fn deduplicate(
     let (pairs, passes) = if checks.fuzzy {
         blocking::candidate_pairs(&features, rules, &known, &active, &order)
     } else {
-        (Vec::new(), Vec::new())
+        (CandidatePairs::default(), Vec::new())
     };
     let scorer = &Scorer::new(&features, rules, &order);
-    let matches: Vec<Edge> = pairs
-        .par_chunks(4096)
-        .map_init(Memo::default, |memo, chunk| {
-            // How many pairs ahead the second row is prefetched: enough to cover a memory
-            // load's latency with the scoring of the pairs in between.
-            const PREFETCH_AHEAD: usize = 16;
-            chunk
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &p)| {
-                    if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
-                        scorer.prefetch(blocking::unpair(ahead).1);
-                    }
-                    let (a, b) = blocking::unpair(p);
-                    // Already one cluster by exact email: no need to score.
-                    if checks.email && scorer.same_email(a, b) {
-                        return None;
-                    }
-                    scorer.evaluate(a, b, memo).map(|v| Edge {
-                        a,
-                        b,
-                        rule: v.rule,
-                        score: v.score,
+    let score = |pairs: &[u64]| -> Vec<Edge> {
+        pairs
+            .par_chunks(4096)
+            .map_init(Memo::default, |memo, chunk| {
+                // How many pairs ahead the second row is prefetched: enough to cover a memory
+                // load's latency with the scoring of the pairs in between.
+                const PREFETCH_AHEAD: usize = 16;
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &p)| {
+                        if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
+                            scorer.prefetch(blocking::unpair(ahead).1);
+                        }
+                        let (a, b) = blocking::unpair(p);
+                        // Already one cluster by exact email: no need to score.
+                        if checks.email && scorer.same_email(a, b) {
+                            return None;
+                        }
+                        scorer.evaluate(a, b, memo).map(|v| Edge {
+                            a,
+                            b,
+                            rule: v.rule,
+                            score: v.score,
+                        })
                     })
-                })
-                .collect::<Vec<Edge>>()
-        })
-        .flatten_iter()
-        .collect();
+                    .collect::<Vec<Edge>>()
+            })
+            .flatten_iter()
+            .collect()
+    };
+    let mut candidate_pairs = 0u64;
+    let mut matches: Vec<Edge> = Vec::new();
+    for bucket in pairs.into_sorted_buckets() {
+        candidate_pairs += bucket.len() as u64;
+        matches.extend(score(&bucket));
+    }
 
     let group = |on: bool, ids: &[u32], keys: usize| {
         if on {
@@ -214,7 +223,6 @@ pub fn deduplicate(
         .map(|s| checks.known || !s.known)
         .collect();
     let overlap = overlap::overlap(records, &clusters, &active_sources);
-    let candidate_pairs = pairs.len() as u64;
     let stats = Stats {
         rows: active.len() as u64,
         candidate_pairs,
