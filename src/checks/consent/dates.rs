@@ -62,6 +62,49 @@ impl DateCell {
     }
 }
 
+/// Date cells packed into 8 bytes each (a [`DateCell`] takes 16 with its cached day): a
+/// consent file has four date columns and, at 10M leads, 14.9M records.
+#[derive(Debug, Clone, Default)]
+pub struct DateColumn(Vec<i64>);
+
+/// Packed cells: a stamp is `secs * 2 + has_time`; these two values are no stamp's (years
+/// are 0 to 9999).
+const PACKED_BLANK: i64 = i64::MIN;
+const PACKED_UNREADABLE: i64 = i64::MIN + 1;
+
+impl DateColumn {
+    pub fn get(&self, i: usize) -> Option<DateCell> {
+        self.0.get(i).map(|&packed| match packed {
+            PACKED_BLANK => DateCell::Blank,
+            PACKED_UNREADABLE => DateCell::Unreadable,
+            // An arithmetic shift floors, so negative stamps come back whole too.
+            _ => DateCell::At(Stamp::at(packed >> 1, packed & 1 == 1)),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = DateCell> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl Extend<DateCell> for DateColumn {
+    fn extend<I: IntoIterator<Item = DateCell>>(&mut self, cells: I) {
+        self.0.extend(cells.into_iter().map(|cell| match cell {
+            DateCell::Blank => PACKED_BLANK,
+            DateCell::Unreadable => PACKED_UNREADABLE,
+            DateCell::At(s) => s.secs * 2 + i64::from(s.has_time),
+        }));
+    }
+}
+
 /// Parses one of the accepted formats (see the module docs); `None` when it is none of them
 /// or names an impossible date or time.
 pub fn parse_stamp(text: &str) -> Option<Stamp> {
@@ -275,6 +318,29 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Every kind of cell, before 1970 too, comes back from the packed column as it went in.
+    #[test]
+    fn date_column_gives_back_the_cells_it_was_given() {
+        let cells: Vec<DateCell> = [
+            None,
+            Some("not a date"),
+            Some("2026-11-25"),
+            Some("2026-11-25T14:03:07Z"),
+            Some("1969-12-31T23:59:59Z"),
+            Some("0001-01-01"),
+            Some("9999-12-31 23:59:59"),
+        ]
+        .into_iter()
+        .map(DateCell::of)
+        .collect();
+        assert!(matches!(cells[4], DateCell::At(s) if s.secs == -1 && s.has_time));
+        let mut column = DateColumn::default();
+        column.extend(cells.iter().copied());
+        assert_eq!(column.len(), cells.len());
+        assert_eq!(column.iter().collect::<Vec<_>>(), cells);
+        assert_eq!(column.get(cells.len()), None);
     }
 
     fn secs(text: &str) -> i64 {

@@ -353,7 +353,7 @@ fn counting_record(
             let rank = match records.consented.get(r) {
                 Some(DateCell::At(s)) if s.date() <= settings.as_of => {
                     let covers_capture = match capture(leads, lead, records, r).0 {
-                        DateCell::At(at) => !after_capture(*s, at, settings.grace_secs),
+                        DateCell::At(at) => !after_capture(s, at, settings.grace_secs),
                         _ => true,
                     };
                     (if covers_capture { 4 } else { 3 }, s.secs)
@@ -376,11 +376,7 @@ fn capture<'a>(
 ) -> (DateCell, Option<&'a str>) {
     match leads.captured.get(lead).copied() {
         Some(DateCell::Blank) | None => (
-            records
-                .captured
-                .get(rec)
-                .copied()
-                .unwrap_or(DateCell::Blank),
+            records.captured.get(rec).unwrap_or(DateCell::Blank),
             records.unreadable(Field::CapturedAt, rec),
         ),
         Some(cell) => (cell, leads.captured_raw.and_then(|c| c.get(lead))),
@@ -452,10 +448,10 @@ fn revocation(
         match records.revoked.get(r) {
             Some(DateCell::At(v))
                 if v.date() <= settings.as_of
-                    && consent.is_none_or(|c| !earlier(*v, c))
+                    && consent.is_none_or(|c| !earlier(v, c))
                     && latest.is_none_or(|l| l.secs < v.secs) =>
             {
-                latest = Some(*v);
+                latest = Some(v);
             }
             Some(DateCell::Unreadable) => {
                 unreadable = unreadable.or(records.unreadable(Field::RevokedAt, r));
@@ -521,7 +517,6 @@ impl RecordView<'_> {
         self.records
             .consented
             .get(self.rec)
-            .copied()
             .unwrap_or(DateCell::Blank)
     }
 
@@ -592,12 +587,7 @@ impl RecordView<'_> {
         if !pack.seller_named && !written {
             return;
         }
-        let facts = self
-            .records
-            .facts
-            .get(self.rec)
-            .copied()
-            .unwrap_or_default();
+        let facts = self.records.text_facts(self.rec);
         if !facts.has_text {
             notes.add(
                 Check::Seller,
@@ -677,7 +667,7 @@ impl RecordView<'_> {
         };
         let hours = self.settings.claim_hours;
         let deadline = Stamp::at(given.secs + i64::from(hours) * 3600, given.has_time);
-        let problem = match claimed.get(self.rec).copied().unwrap_or(DateCell::Blank) {
+        let problem = match claimed.get(self.rec).unwrap_or(DateCell::Blank) {
             DateCell::Blank if as_of > deadline.date() => Some(format!(
                 "TrustedForm certificate never claimed; it lapsed {hours} hours after consent"
             )),

@@ -8,9 +8,9 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::channels::Channels;
-use super::dates::DateCell;
+use super::dates::{DateCell, DateColumn};
 use super::rules::{method_key, Compiled, ConsentRules, RECORD_FIELDS};
-use super::text::{certificate_kind, contains_words, fold, Certificate};
+use super::text::{certificate_kind, contains_words, fold, Certificate, Malformed};
 use crate::checks::distinct::Distinct;
 use crate::checks::match_keys::{email_keys, phone_keys, Country};
 use crate::checks::{str_cells, str_column};
@@ -159,15 +159,19 @@ impl Field {
 /// What is true of one record regardless of the lead it serves, worked out once.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RecordFacts {
-    /// Bit `f as usize` set when field `f` has a non-blank value.
-    present: u32,
+    /// Bit `f as usize` set when field `f` has a non-blank value (16 fields: 4 bytes a
+    /// record in all).
+    present: u16,
     pub bad_ip: bool,
     pub bad_page_url: bool,
 }
 
+// `present` has a bit per field.
+const _: () = assert!(Field::ALL.len() <= 16);
+
 impl RecordFacts {
     pub fn has(self, field: Field) -> bool {
-        self.present & (1 << field as u32) != 0
+        self.present & (1 << field as u16) != 0
     }
 }
 
@@ -205,25 +209,28 @@ pub struct TextFacts {
 #[derive(Default)]
 pub struct Records {
     pub path: String,
-    /// Per record: index into `sellers` (trimmed, non-blank `seller`).
-    seller: Vec<Option<u32>>,
+    /// Per record: index into `sellers` (trimmed, non-blank `seller`), [`NO_VALUE`] when blank.
+    seller: Vec<u32>,
     sellers: Vec<String>,
     /// Per record: index into `methods` (the cell as written) and `method_keys` (folded by
-    /// [`method_key`] for `max_age` lookups).
-    method: Vec<Option<u32>>,
+    /// [`method_key`] for `max_age` lookups), [`NO_VALUE`] when blank.
+    method: Vec<u32>,
     methods: Vec<String>,
     method_keys: Vec<String>,
     /// Unreadable dates and malformed certificates as written (trimmed), by field and record.
     unreadable: HashMap<(Field, u32), String>,
     pub channels: Vec<Channels>,
-    pub consented: Vec<DateCell>,
-    pub revoked: Vec<DateCell>,
-    pub captured: Vec<DateCell>,
+    pub consented: DateColumn,
+    pub revoked: DateColumn,
+    pub captured: DateColumn,
     /// Present only when the file has a `certificate_claimed_at` column.
-    pub claimed: Option<Vec<DateCell>>,
-    pub certificate: Vec<Option<std::result::Result<Certificate, &'static str>>>,
+    pub claimed: Option<DateColumn>,
+    pub certificate: Vec<Option<std::result::Result<Certificate, Malformed>>>,
     pub record_facts: Vec<RecordFacts>,
-    pub facts: Vec<TextFacts>,
+    /// Per record: index into `distinct_facts` (what its text says, per distinct text and
+    /// seller: 4 bytes a record instead of 16).
+    text_facts: Vec<u32>,
+    distinct_facts: Vec<TextFacts>,
     pub lead_id: StringChunked,
     pub email_key: StringChunked,
     pub phone_key: StringChunked,
@@ -237,7 +244,7 @@ impl Records {
 
     /// The record's seller as written (trimmed), `None` when blank or absent.
     pub fn seller(&self, rec: usize) -> Option<&str> {
-        let i = (*self.seller.get(rec)?)?;
+        let i = *self.seller.get(rec)?;
         self.sellers.get(i as usize).map(String::as_str)
     }
 
@@ -245,16 +252,23 @@ impl Records {
     pub fn method(&self, rec: usize) -> &str {
         self.method
             .get(rec)
-            .copied()
-            .flatten()
-            .and_then(|i| self.methods.get(i as usize))
+            .and_then(|&i| self.methods.get(i as usize))
             .map_or("", |m| m.trim())
     }
 
     /// The record's `method`, folded for `max_age` lookups.
     pub fn method_key(&self, rec: usize) -> Option<&str> {
-        let i = (*self.method.get(rec)?)?;
+        let i = *self.method.get(rec)?;
         self.method_keys.get(i as usize).map(String::as_str)
+    }
+
+    /// What the record's consent text says (all false without a text).
+    pub fn text_facts(&self, rec: usize) -> TextFacts {
+        self.text_facts
+            .get(rec)
+            .and_then(|&i| self.distinct_facts.get(i as usize))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// A date that could not be read or a malformed certificate, as written (trimmed).
@@ -266,10 +280,13 @@ impl Records {
 
     /// A row that only records a revocation (an opt-out log line), not a consent.
     pub fn is_revocation_only(&self, rec: usize) -> bool {
-        self.consented.get(rec) == Some(&DateCell::Blank)
+        self.consented.get(rec) == Some(DateCell::Blank)
             && !matches!(self.revoked.get(rec), Some(DateCell::Blank) | None)
     }
 }
+
+/// A per-record index with no value behind it (an `Option<u32>` would take 8 bytes).
+const NO_VALUE: u32 = u32::MAX;
 
 /// Distinct values of a column across batches, each stored once.
 #[derive(Default)]
@@ -279,8 +296,8 @@ struct Interned {
 }
 
 impl Interned {
-    /// Per row, the id of its value.
-    fn ids<'v>(&mut self, rows: impl Iterator<Item = Option<&'v str>>) -> Vec<Option<u32>> {
+    /// Per row, the id of its value ([`NO_VALUE`] for none).
+    fn ids<'v>(&mut self, rows: impl Iterator<Item = Option<&'v str>>) -> Vec<u32> {
         let batch = Distinct::new(rows);
         let global: Vec<u32> = batch
             .keys
@@ -298,7 +315,10 @@ impl Interned {
         batch
             .row_key
             .into_iter()
-            .map(|key| key.and_then(|k| global.get(k as usize).copied()))
+            .map(|key| {
+                key.and_then(|k| global.get(k as usize).copied())
+                    .unwrap_or(NO_VALUE)
+            })
             .collect()
     }
 }
@@ -418,25 +438,26 @@ impl<'a> RecordsBuilder<'a> {
                 claimed_at.map(|c| parse_dates(Some(c), height)),
             )
         };
-        let ((channels, (lead_id, certificate_kinds)), ((facts, record_facts), rest)) = rayon::join(
-            || rayon::join(channels, || rayon::join(lead_id, certificates)),
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || text_facts(consent_text, seller, compiled, height),
-                            || record_facts(&cells, height),
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || rayon::join(|| email_keys(emails, height), phone_key),
-                            dates,
-                        )
-                    },
-                )
-            },
-        );
+        let ((channels, (lead_id, certificate_kinds)), (((facts, fact_ids), record_facts), rest)) =
+            rayon::join(
+                || rayon::join(channels, || rayon::join(lead_id, certificates)),
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || text_facts(consent_text, seller, compiled, height),
+                                || record_facts(&cells, height),
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || rayon::join(|| email_keys(emails, height), phone_key),
+                                dates,
+                            )
+                        },
+                    )
+                },
+            );
         let ((email_key, phone_key), (consented, revoked, captured, claimed)) = rest;
 
         let records = &mut self.records;
@@ -483,11 +504,18 @@ impl<'a> RecordsBuilder<'a> {
         records.revoked.extend(revoked);
         records.captured.extend(captured);
         if let Some(claimed) = claimed {
-            records.claimed.get_or_insert_with(Vec::new).extend(claimed);
+            records
+                .claimed
+                .get_or_insert_with(DateColumn::default)
+                .extend(claimed);
         }
         records.certificate.extend(certificate_kinds);
         records.record_facts.extend(record_facts);
-        records.facts.extend(facts);
+        let first_fact = records.distinct_facts.len() as u32;
+        records
+            .text_facts
+            .extend(fact_ids.into_iter().map(|id| first_fact + id));
+        records.distinct_facts.extend(facts);
         self.keys.push([lead_id, email_key, phone_key]);
         Ok(())
     }
@@ -527,7 +555,7 @@ fn record_facts(cells: &[Option<&StringChunked>], height: usize) -> Vec<RecordFa
             let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
                 continue;
             };
-            fact.present |= 1 << field as u32;
+            fact.present |= 1 << field as u16;
             match field {
                 Field::Ip => fact.bad_ip = value.parse::<std::net::IpAddr>().is_err(),
                 Field::PageUrl => fact.bad_page_url = bad_page_url(value),
@@ -628,15 +656,16 @@ fn map_record_headers(
 }
 
 /// Works out, once per distinct (text, seller) pair and in parallel, whether the text names
-/// the seller and which written-consent phrase groups it carries.
+/// the seller and which written-consent phrase groups it carries: the facts per distinct
+/// pair, and per row the index of its pair's.
 fn text_facts(
     texts: Option<&StringChunked>,
     sellers: Option<&StringChunked>,
     compiled: &Compiled,
     height: usize,
-) -> Vec<TextFacts> {
+) -> (Vec<TextFacts>, Vec<u32>) {
     let Some(texts) = texts else {
-        return vec![TextFacts::default(); height];
+        return (vec![TextFacts::default()], vec![0; height]);
     };
     let pairs: Vec<(Option<&str>, Option<&str>)> = match sellers {
         Some(s) => texts.iter().zip(s.iter()).collect(),
@@ -665,10 +694,9 @@ fn text_facts(
             phrase_groups,
         }
     });
-    distinct
-        .per_row(&facts)
-        .map(|f| f.copied().unwrap_or_default())
-        .collect()
+    // Every row has a key: the pairs were all given as `Some`.
+    let ids = distinct.row_key.iter().map(|k| k.unwrap_or(0)).collect();
+    (facts, ids)
 }
 
 #[cfg(test)]
@@ -688,17 +716,17 @@ mod tests {
         .into_iter()
         .map(|f| records.unreadable(f, rec))
         .collect();
-        let facts = records.facts[rec];
+        let facts = records.text_facts(rec);
         format!(
             "{:?} {:?} {} {:?} {unreadable:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {:?} {:?} {:?}",
             records.seller(rec),
             records.method(rec),
             records.method_key(rec).unwrap_or("-"),
             records.channels[rec],
-            records.consented[rec],
-            records.revoked[rec],
-            records.captured[rec],
-            records.claimed.as_ref().map(|c| c[rec]),
+            records.consented.get(rec),
+            records.revoked.get(rec),
+            records.captured.get(rec),
+            records.claimed.as_ref().map(|c| c.get(rec)),
             records.certificate[rec],
             records.record_facts[rec].present,
             facts.has_text,

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde_json::{json, Value};
 
 use super::channels::Channels;
-use super::dates::DateCell;
+use super::dates::{DateCell, DateColumn};
 use super::judge::{Check, Outcome};
 use super::jurisdiction::{Assignment, Basis};
 use super::records::Records;
@@ -165,7 +165,7 @@ pub fn checked(inputs: &Inputs) -> Value {
         .collect();
 
     let unreadable =
-        |cells: &[DateCell]| cells.iter().filter(|c| **c == DateCell::Unreadable).count();
+        |cells: &DateColumn| cells.iter().filter(|c| *c == DateCell::Unreadable).count();
     let revocation_only = (0..records.count())
         .filter(|&r| records.is_revocation_only(r))
         .count();

@@ -33,8 +33,33 @@ pub enum Certificate {
 
 const TRUSTEDFORM_PREFIX: &str = "https://cert.trustedform.com/";
 
+/// Why a certificate reference is malformed (one byte a record, where the message would
+/// take sixteen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformed {
+    TrustedFormToken,
+    TrustedFormUrl,
+    Unrecognised,
+}
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Malformed::TrustedFormToken => {
+                "a TrustedForm URL needs a 40-hex-digit token after https://cert.trustedform.com/"
+            }
+            Malformed::TrustedFormUrl => {
+                "a TrustedForm certificate URL starts https://cert.trustedform.com/"
+            }
+            Malformed::Unrecognised => {
+                "neither a TrustedForm certificate URL (https://cert.trustedform.com/ + 40 hex digits) nor a LeadiD token (36-character GUID)"
+            }
+        })
+    }
+}
+
 /// The certificate format of a reference, or why it is malformed.
-pub fn certificate_kind(reference: &str) -> Result<Certificate, &'static str> {
+pub fn certificate_kind(reference: &str) -> Result<Certificate, Malformed> {
     let value = reference.trim();
     let is_hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
     if let Some(token) = value
@@ -45,11 +70,11 @@ pub fn certificate_kind(reference: &str) -> Result<Certificate, &'static str> {
         return if token.len() == 40 && is_hex(token) {
             Ok(Certificate::TrustedForm)
         } else {
-            Err("a TrustedForm URL needs a 40-hex-digit token after https://cert.trustedform.com/")
+            Err(Malformed::TrustedFormToken)
         };
     }
     if value.to_ascii_lowercase().contains("trustedform") {
-        return Err("a TrustedForm certificate URL starts https://cert.trustedform.com/");
+        return Err(Malformed::TrustedFormUrl);
     }
     let groups: Vec<&str> = value.split('-').collect();
     if value.len() == 36
@@ -58,7 +83,7 @@ pub fn certificate_kind(reference: &str) -> Result<Certificate, &'static str> {
     {
         return Ok(Certificate::LeadId);
     }
-    Err("neither a TrustedForm certificate URL (https://cert.trustedform.com/ + 40 hex digits) nor a LeadiD token (36-character GUID)")
+    Err(Malformed::Unrecognised)
 }
 
 #[cfg(test)]
