@@ -4,6 +4,9 @@
 //! rows that is millions of values, and a `String` each cost 24 bytes of header plus an
 //! allocation of its own.
 
+use std::hash::BuildHasher;
+
+use polars::prelude::{InitHashMaps, PlFixedStateQuality, PlHashMap};
 use rayon::prelude::*;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,6 +64,52 @@ impl<'a> FromIterator<&'a str> for StrTable {
     }
 }
 
+/// Distinct strings given ids in order of first appearance, stored in a [`StrTable`].
+///
+/// Looked up by a 64-bit hash of the value, so the strings interned need not outlive the
+/// interner (a `&str`-keyed map would keep every one alive until the end): values can be
+/// made and interned a slice at a time. Values whose hashes are equal are chained and told
+/// apart by comparing the stored text.
+pub struct StrInterner {
+    table: StrTable,
+    /// The newest id with a given hash.
+    newest: PlHashMap<u64, u32>,
+    /// Per id: the next older id with the same hash (`u32::MAX`: none).
+    older: Vec<u32>,
+}
+
+impl StrInterner {
+    pub fn with_capacity(values: usize) -> StrInterner {
+        StrInterner {
+            table: StrTable::with_capacity(values),
+            newest: PlHashMap::with_capacity(values),
+            older: Vec::with_capacity(values),
+        }
+    }
+
+    /// The id of `value`, a new one when it was not seen before.
+    pub fn intern(&mut self, value: &str) -> u32 {
+        let hash = PlFixedStateQuality::default().hash_one(value);
+        let mut next = self.newest.get(&hash).copied().unwrap_or(u32::MAX);
+        let head = next;
+        while next != u32::MAX {
+            if self.table.get(next as usize) == value {
+                return next;
+            }
+            next = self.older[next as usize];
+        }
+        let id = self.table.push(value) as u32;
+        self.older.push(head);
+        self.newest.insert(hash, id);
+        id
+    }
+
+    pub fn into_table(mut self) -> StrTable {
+        self.table.shrink_to_fit();
+        self.table
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +122,39 @@ mod tests {
         assert_eq!(values, ["", "ann", "", "josé"]);
         assert_eq!(table.get(3), "josé");
         assert_eq!(table.get(4), "");
+    }
+
+    #[test]
+    fn interned_values_keep_their_first_id() {
+        let mut interner = StrInterner::with_capacity(2);
+        let ids: Vec<u32> = ["", "ann", "bo", "ann", "", "bo", "cy"]
+            .iter()
+            .map(|v| interner.intern(v))
+            .collect();
+        assert_eq!(ids, [0, 1, 2, 1, 0, 2, 3]);
+        let table = interner.into_table();
+        assert_eq!(
+            table.par_iter().collect::<Vec<_>>(),
+            ["", "ann", "bo", "cy"]
+        );
+    }
+
+    /// Values that share a hash are told apart by their text.
+    #[test]
+    fn values_with_one_hash_get_their_own_ids() {
+        let mut interner = StrInterner::with_capacity(4);
+        interner.intern("ann");
+        // As if "bo" had hashed like "ann": chained behind it under that hash.
+        let hash = PlFixedStateQuality::default().hash_one("ann");
+        let bo = interner.table.push("bo") as u32;
+        interner.older.push(interner.newest[&hash]);
+        interner.newest.insert(hash, bo);
+        assert_eq!(interner.intern("ann"), 0, "found behind the newer 'bo'");
+        assert_eq!(
+            interner.intern("bo"),
+            2,
+            "its own hash has no entry yet: a new id"
+        );
+        assert_eq!(interner.table.len(), 3);
     }
 }
