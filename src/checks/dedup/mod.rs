@@ -50,7 +50,7 @@ pub use rules::{
 };
 pub use stage::{DedupStage, CHECKS};
 
-use blocking::CandidatePairs;
+use blocking::Blocking;
 use cluster::{Edge, Groups, Resolver};
 use features::Features;
 use lexicon::Lexicon;
@@ -133,6 +133,17 @@ pub fn deduplicate(
     rules: &DedupRules,
     checks: Checks,
 ) -> Result<Outcome, String> {
+    deduplicate_in_rounds(records, rules, checks, blocking::ROWS_PER_ROUND)
+}
+
+/// [`deduplicate`], making candidate pairs in rounds of `round_rows` rows (the outcome does
+/// not depend on it).
+fn deduplicate_in_rounds(
+    records: &Records,
+    rules: &DedupRules,
+    checks: Checks,
+    round_rows: usize,
+) -> Result<Outcome, String> {
     records.validate()?;
     let lexicon = Lexicon::new(&rules.lists);
     let features = Features::new(records, &lexicon);
@@ -142,11 +153,6 @@ pub fn deduplicate(
         .collect();
 
     let order = records.content_rank();
-    let (pairs, passes) = if checks.fuzzy {
-        blocking::candidate_pairs(&features, rules, &known, &active, &order)
-    } else {
-        (CandidatePairs::default(), Vec::new())
-    };
     let scorer = &Scorer::new(&features, rules, &order);
     let score = |pairs: &[u64]| -> Vec<Edge> {
         pairs
@@ -181,9 +187,25 @@ pub fn deduplicate(
     };
     let mut candidate_pairs = 0u64;
     let mut matches: Vec<Edge> = Vec::new();
-    for bucket in pairs.into_sorted_buckets() {
-        candidate_pairs += bucket.len() as u64;
-        matches.extend(score(&bucket));
+    let mut passes: Vec<PassStats> = Vec::new();
+    if checks.fuzzy {
+        // A round holds its share of the pairs only; matches are sorted when accepted, so
+        // the order the rounds give them in does not matter.
+        let blocking = Blocking::new(&features, rules, &known, &active, &order, round_rows);
+        for round in 0..blocking.rounds() {
+            let (pairs, round_passes) = blocking.round(round);
+            if passes.is_empty() {
+                passes = round_passes;
+            } else {
+                for (pass, of_round) in passes.iter_mut().zip(round_passes) {
+                    pass.pairs += of_round.pairs;
+                }
+            }
+            for bucket in pairs.into_sorted_buckets() {
+                candidate_pairs += bucket.len() as u64;
+                matches.extend(score(&bucket));
+            }
+        }
     }
 
     let group = |on: bool, ids: &[u32], keys: usize| {

@@ -477,6 +477,30 @@ fn same_output_on_one_or_two_threads() {
     assert!(!one.findings.is_empty());
 }
 
+/// Candidate pairs made in rounds (a share of the first rows at a time) give the outcome of
+/// one round, statistics included.
+#[test]
+fn pairs_made_in_rounds_change_nothing() {
+    let rows = Generator::new(11).rows(3000, 300, 100, 100, 3);
+    let mut records = records(&rows, vec![source("a"), source("b"), source("c")]);
+    let lists = EmailLists::new(&EmailRules::default());
+    records.mark_shared_mailboxes(|local| lists.is_role(local));
+    let in_rounds = |round_rows: usize| {
+        deduplicate_in_rounds(&records, &rules(), ALL, round_rows).expect("valid input")
+    };
+    let whole = in_rounds(usize::MAX);
+    assert!(whole.stats.candidate_pairs > 1000);
+    assert!(!whole.findings.is_empty());
+    // Several rounds; and one row a round, which is held to one round per bucket.
+    for round_rows in [500, 1] {
+        let rounds = in_rounds(round_rows);
+        assert_eq!(rounds.findings, whole.findings, "{round_rows}");
+        assert_eq!(rounds.clusters, whole.clusters, "{round_rows}");
+        assert_eq!(rounds.overlap, whole.overlap, "{round_rows}");
+        assert_eq!(rounds.stats, whole.stats, "{round_rows}");
+    }
+}
+
 /// Findings and survivors with every row named by its content, not its position: the same
 /// for any order of the same rows.
 fn by_content(rows: &[SynthRow], records: &Records, outcome: &Outcome) -> Vec<String> {
