@@ -216,15 +216,13 @@ impl Blocker<'_> {
 
     /// The block's pairs; of a block within its maximum size only the pairs whose first row
     /// is in `round` (an oversized block gives all its pairs, to count those it skipped).
-    fn block(&self, pass: &BlockingPass, rows: &[u32], round: &RoundRows, out: &mut BlockOutput) {
+    fn block(&self, pass: &BlockingPass, rows: &[u32], round: &Round, out: &mut BlockOutput) {
         let max = pass.max_block_size.unwrap_or(self.rules.max_block_size);
         if rows.len() <= max {
             // A block's rows are in ascending order (`blocks_of`), so a pair's first row is
             // its earlier row, and the round's first rows are one run of positions.
             debug_assert!(rows.is_sorted());
-            let from = rows.partition_point(|&r| !round.reached(r));
-            let to = rows.partition_point(|&r| !round.passed(r));
-            self.all_pairs(rows, from..to, &mut out.pairs);
+            self.all_pairs(rows, round.firsts_in(rows), &mut out.pairs);
             return;
         }
         out.oversized += 1;
@@ -269,17 +267,16 @@ impl Blocker<'_> {
         pass: &BlockingPass,
         active: &[u32],
         buckets: &Buckets,
-        round: Round,
+        round: &Round,
     ) -> (Vec<Vec<Vec<u64>>>, PassStats) {
         let entries = par_key_entries(self.features, &pass.keys, index as u64 + 1, active);
         let blocks = blocks_of(entries);
-        let round_rows = buckets.rows_of(round);
         let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = blocks
             .par_chunks(256)
             .map(|chunk| {
                 let mut out = BlockOutput::default();
                 for rows in chunk {
-                    self.block(pass, rows, &round_rows, &mut out);
+                    self.block(pass, rows, round, &mut out);
                 }
                 let pairs = std::mem::take(&mut out.pairs);
                 (buckets.split(pairs, round), out)
@@ -360,80 +357,53 @@ impl Buckets {
         (unpair(pair).0 >> self.shift) as usize
     }
 
-    /// The first rows of the pairs `round` keeps.
-    fn rows_of(&self, round: Round) -> RoundRows {
-        let row = |bucket: usize| {
-            u64::try_from(bucket)
-                .ok()
-                .and_then(|b| b.checked_mul(1 << self.shift))
-                .unwrap_or(u64::MAX)
-        };
-        RoundRows {
-            first: row(round.first),
-            end: row(round.end),
+    /// Round `index` of `rounds`: a consecutive share of the buckets.
+    fn round(&self, index: usize, rounds: usize) -> Round {
+        let first_row = |bucket: usize| (bucket as u64) << self.shift;
+        Round {
+            first_rows: first_row(self.count * index / rounds)
+                ..first_row(self.count * (index + 1) / rounds),
         }
     }
 
-    /// The pairs of the buckets `round` keeps split by bucket, each part at its exact size
-    /// (the parts of other buckets empty); the other pairs are dropped.
-    fn split(&self, pairs: Vec<u64>, round: Round) -> Vec<Vec<u64>> {
+    /// The pairs `round` keeps split by bucket, each part at its exact size (the parts of
+    /// other buckets empty); the other pairs are dropped.
+    fn split(&self, pairs: Vec<u64>, round: &Round) -> Vec<Vec<u64>> {
         let mut sizes = vec![0usize; self.count];
-        for &p in &pairs {
+        for &p in pairs.iter().filter(|&&p| round.keeps(p)) {
             sizes[self.of(p)] += 1;
         }
-        for (bucket, size) in sizes.iter_mut().enumerate() {
-            if !round.keeps(bucket) {
-                *size = 0;
-            }
-        }
         let mut parts: Vec<Vec<u64>> = sizes.into_iter().map(Vec::with_capacity).collect();
-        for p in pairs {
-            let bucket = self.of(p);
-            if round.keeps(bucket) {
-                parts[bucket].push(p);
-            }
+        for p in pairs.into_iter().filter(|&p| round.keeps(p)) {
+            parts[self.of(p)].push(p);
         }
         parts
     }
 }
 
-/// The consecutive buckets a round keeps, `first..end`. (Early rows are first rows of more
-/// pairs, so the first of three rounds holds about 5/9 of them; rounds that each kept every
-/// third bucket held equal shares, but made the dedup stage at 10M rows 174–182 s instead
-/// of 157 s, for 0.2 GB less.)
-#[derive(Debug, Clone, Copy)]
+/// The first rows whose pairs a round keeps: the rows of consecutive buckets. (Early rows are
+/// first rows of more pairs, so the first of three rounds holds about 5/9 of them; rounds that
+/// each kept every third bucket held equal shares, but made the dedup stage at 10M rows
+/// 174–182 s instead of 157 s, for 0.2 GB less.)
+#[derive(Debug, Clone)]
 struct Round {
-    first: usize,
-    end: usize,
+    first_rows: Range<u64>,
 }
 
 impl Round {
     #[cfg(test)]
     const ALL: Round = Round {
-        first: 0,
-        end: usize::MAX,
+        first_rows: 0..u64::MAX,
     };
 
-    fn keeps(self, bucket: usize) -> bool {
-        (self.first..self.end).contains(&bucket)
-    }
-}
-
-/// The rows of a round's buckets, `first..end`.
-struct RoundRows {
-    first: u64,
-    end: u64,
-}
-
-impl RoundRows {
-    /// `row` is at or after the round's first row.
-    fn reached(&self, row: u32) -> bool {
-        u64::from(row) >= self.first
+    fn keeps(&self, pair: u64) -> bool {
+        self.first_rows.contains(&u64::from(unpair(pair).0))
     }
 
-    /// `row` is after the round's rows.
-    fn passed(&self, row: u32) -> bool {
-        u64::from(row) >= self.end
+    /// The positions in `rows` (ascending) of the rows the round keeps as first rows.
+    fn firsts_in(&self, rows: &[u32]) -> Range<usize> {
+        let before = |end: u64| rows.partition_point(|&r| u64::from(r) < end);
+        before(self.first_rows.start)..before(self.first_rows.end)
     }
 }
 
@@ -515,11 +485,7 @@ impl<'a> Blocking<'a> {
     /// The candidate pairs of round `round` (later rounds have later first rows), and what
     /// each pass did: the whole pass's blocks, but only this round's pairs.
     pub fn round(&self, round: usize) -> (CandidatePairs, Vec<PassStats>) {
-        let count = self.buckets.count;
-        let round = Round {
-            first: count * round / self.rounds,
-            end: count * (round + 1) / self.rounds,
-        };
+        let round = self.buckets.round(round, self.rounds);
         let mut pairs = CandidatePairs {
             buckets: vec![Vec::new(); self.buckets.count],
         };
@@ -527,7 +493,7 @@ impl<'a> Blocking<'a> {
         for (index, pass) in self.blocker.rules.blocking.iter().enumerate() {
             let (pieces, pass_stats) =
                 self.blocker
-                    .pass(index, pass, self.active, &self.buckets, round);
+                    .pass(index, pass, self.active, &self.buckets, &round);
             for split in pieces {
                 for (bucket, piece) in pairs.buckets.iter_mut().zip(split) {
                     if !piece.is_empty() {
@@ -574,7 +540,7 @@ mod tests {
                 buckets: vec![Vec::new(); buckets.count],
             };
             for task in tasks {
-                let split = buckets.split(task, Round::ALL);
+                let split = buckets.split(task, &Round::ALL);
                 for (bucket, piece) in pairs.buckets.iter_mut().zip(split) {
                     bucket.push(piece);
                 }
