@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use polars::prelude::{InitHashMaps, PlHashMap, PlHashSet};
 
 use crate::checks::{self, check_info, Findings, SideInput, SideInputs, StageContext};
 use crate::error::{Error, Location, Result};
@@ -57,11 +58,15 @@ impl Verdicts {
     fn from_findings(findings: &Findings, rules: &Rules, height: usize) -> Verdicts {
         let mut rejected = vec![false; height];
         let mut reasons: Vec<Vec<&'static str>> = vec![Vec::new(); height];
+        // Each check's action looked up once, not once per finding (millions at 1M rows).
+        let mut rejects: PlHashMap<&str, bool> = PlHashMap::new();
         for (&row, &check) in findings.row.iter().zip(&findings.check) {
-            if rules
-                .enabled(check)
-                .is_some_and(|r| r.action == Action::Reject)
-            {
+            let rejecting = *rejects.entry(check).or_insert_with(|| {
+                rules
+                    .enabled(check)
+                    .is_some_and(|r| r.action == Action::Reject)
+            });
+            if rejecting {
                 let row = row as usize;
                 rejected[row] = true;
                 if !reasons[row].contains(&check) {
@@ -176,7 +181,8 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     let step = options.progress.step("summary");
     // A finding of a check that is off never counts (stages may compute shared work).
     let enabled: Vec<&str> = rules.enabled_checks(AUDIT_FAMILIES).collect();
-    findings.retain_checks(|check| enabled.contains(&check));
+    let enabled_set: PlHashSet<&str> = enabled.iter().copied().collect();
+    findings.retain_checks(|check| enabled_set.contains(check));
     findings.sort();
 
     let height = leads.height();
@@ -328,7 +334,7 @@ impl SideTables {
 /// Each finding's position in `enabled` (`None`: its check is off), worked out once: the
 /// counts below would otherwise compare check ids as strings, per finding and per source.
 fn enabled_positions(findings: &Findings, enabled: &[&str]) -> Vec<Option<usize>> {
-    let position: std::collections::HashMap<&str, usize> =
+    let position: PlHashMap<&str, usize> =
         enabled.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     findings
         .check

@@ -7,11 +7,13 @@
 //! so a number the phone family rejects still matches the same number on a list. Each
 //! distinct (number, region) pair is parsed once, in parallel.
 
+use std::borrow::Cow;
+
 use polars::prelude::*;
 use rlibphonenumber::{enums::Region, PhoneNumber, PhoneNumberFormat};
 
 use super::distinct::Distinct;
-use super::str_column;
+use super::{str_cells, str_column};
 use crate::error::Result;
 
 /// An ISO 3166 alpha-2 country code, upper case.
@@ -38,10 +40,21 @@ impl Country {
 }
 
 /// Trimmed, lower-cased address; `None` unless it has text on both sides of an `@`.
-pub fn email_key(raw: &str) -> Option<String> {
+/// Borrowed when already lower case (most are: every lead is keyed once per list stage).
+pub fn email_key(raw: &str) -> Option<Cow<'_, str>> {
     let value = raw.trim();
     let (local, domain) = value.rsplit_once('@')?;
-    (!local.is_empty() && !domain.is_empty()).then(|| value.to_lowercase())
+    if local.is_empty() || domain.is_empty() {
+        return None;
+    }
+    let lower = value
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+    Some(if lower {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(value.to_lowercase())
+    })
 }
 
 /// Email keys of a column (all null when the column is absent).
@@ -140,13 +153,15 @@ pub fn lead_countries(leads: &DataFrame) -> Result<Vec<Option<Country>>> {
         return Ok(vec![None; leads.height()]);
     };
     let normalized = str_column(leads, "country_normalized")?;
+    let height = leads.height();
+    // Cells read in step (a lookup by row searches the column's chunks each time).
     Ok(written
         .iter()
-        .enumerate()
-        .map(|(row, w)| {
+        .zip(str_cells(normalized, height))
+        .map(|(w, n)| {
             let w = w.filter(|w| !w.trim().is_empty())?;
             match normalized {
-                Some(n) => n.get(row).and_then(Country::parse),
+                Some(_) => n.and_then(Country::parse),
                 None => Country::parse(w),
             }
         })
@@ -163,22 +178,24 @@ pub fn lead_phone_keys(
     let Some(phones) = str_column(leads, "phone")? else {
         return Ok(StringChunked::full_null("phone_key".into(), leads.height()));
     };
-    let e164 = str_column(leads, "phone_e164")?;
-    let given = |row: usize| e164.and_then(|c| c.get(row));
+    let height = leads.height();
+    let e164: Vec<Option<&str>> = str_cells(str_column(leads, "phone_e164")?, height).collect();
     let cells: Vec<Option<(&str, &str)>> = phones
         .iter()
+        .zip(&e164)
         .zip(countries)
-        .enumerate()
-        .map(|(row, (phone, country))| {
+        .map(|((phone, given), country)| {
             phone
-                .filter(|_| given(row).is_none())
+                .filter(|_| given.is_none())
                 .map(|p| (p, country.as_ref().map_or(default_country, Country::as_str)))
         })
         .collect();
     let parsed = phone_keys(&cells);
     Ok(StringChunked::from_iter_options(
         "phone_key".into(),
-        (0..leads.height()).map(|row| given(row).or_else(|| parsed.get(row))),
+        e164.iter()
+            .zip(parsed.iter())
+            .map(|(given, parsed)| given.or(parsed)),
     ))
 }
 
@@ -276,5 +293,14 @@ mod tests {
         );
         assert_eq!(email_key("jo@"), None);
         assert_eq!(email_key("jo"), None);
+        // Already lower case: borrowed as is; any upper-case or non-ASCII letter: lowered.
+        assert!(matches!(
+            email_key(" jo@example.com"),
+            Some(Cow::Borrowed("jo@example.com"))
+        ));
+        assert_eq!(
+            email_key("ÉLodie@exemple.fr").as_deref(),
+            Some("élodie@exemple.fr")
+        );
     }
 }

@@ -238,7 +238,7 @@ impl Findings {
     /// Sorts by row, then catalog order, then detail: outputs must not depend on stage
     /// internals or thread scheduling.
     pub fn sort(&mut self) {
-        let order_of: std::collections::HashMap<&str, u32> = catalog()
+        let order_of: PlHashMap<&str, u32> = catalog()
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id, i as u32))

@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::checks::Findings;
 use crate::rules::SourceRules;
 use crate::summary::{ScorecardRow, SourceSummary};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use polars::prelude::{InitHashMaps, PlHashMap};
 
 /// What a scorecard column measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +164,7 @@ pub fn build(
     let mut hits = vec![vec![0usize; COLUMNS.len()]; sources.len()];
     let mut last_row: Vec<Option<u32>> = vec![None; COLUMNS.len()];
     // Enabled check id -> the columns that count it (one lookup per finding).
-    let mut columns_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut columns_of: PlHashMap<&str, Vec<usize>> = PlHashMap::new();
     for (k, column) in COLUMNS.iter().enumerate() {
         for id in column.measure.checks() {
             if enabled.contains(id) {

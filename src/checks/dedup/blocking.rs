@@ -140,15 +140,44 @@ fn par_key_entries(f: &Features, parts: &[KeyPart], seed: u64, rows: &[u32]) -> 
     entries
 }
 
+/// Blocks of two or more rows, stored end to end (millions of blocks at 10M rows: a vector
+/// each was an allocation each, made and freed in every pass of every round).
+#[derive(Default)]
+struct Blocks {
+    rows: Vec<u32>,
+    /// Where each block ends in `rows`; block `i` starts where block `i - 1` ends.
+    ends: Vec<usize>,
+}
+
+impl Blocks {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The rows of block `index` (ascending).
+    fn get(&self, index: usize) -> &[u32] {
+        let start = index.checked_sub(1).map_or(0, |i| self.ends[i]);
+        &self.rows[start..self.ends[index]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
 /// Sorts (key, row) entries and returns the row runs of equal keys with two or more rows.
-fn blocks_of(mut entries: Vec<(u64, u32)>) -> Vec<Vec<u32>> {
+fn blocks_of(mut entries: Vec<(u64, u32)>) -> Blocks {
     entries.par_sort_unstable();
     entries.dedup();
-    entries
+    let mut blocks = Blocks::default();
+    for run in entries
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > 1)
-        .map(|run| run.iter().map(|&(_, row)| row).collect())
-        .collect()
+    {
+        blocks.rows.extend(run.iter().map(|&(_, row)| row));
+        blocks.ends.push(blocks.rows.len());
+    }
+    blocks
 }
 
 fn pair(a: u32, b: u32) -> u64 {
@@ -248,12 +277,12 @@ impl Blocker<'_> {
         }
         let mut scratch = KeyScratch::default();
         let entries = key_entries(self.features, &pass.refine, 1, rows, &mut scratch);
-        for piece in blocks_of(entries) {
+        for piece in blocks_of(entries).iter() {
             if piece.len() <= max {
-                self.all_pairs(&piece, 0..piece.len(), &mut out.pairs);
+                self.all_pairs(piece, 0..piece.len(), &mut out.pairs);
             } else {
                 out.neighbourhood_rows += piece.len() as u64;
-                self.neighbourhood(pass, &piece, &mut out.pairs);
+                self.neighbourhood(pass, piece, &mut out.pairs);
             }
         }
     }
@@ -271,12 +300,14 @@ impl Blocker<'_> {
     ) -> (Vec<Vec<Vec<u64>>>, PassStats) {
         let entries = par_key_entries(self.features, &pass.keys, index as u64 + 1, active);
         let blocks = blocks_of(entries);
-        let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = blocks
-            .par_chunks(256)
-            .map(|chunk| {
+        const BLOCKS_PER_TASK: usize = 256;
+        let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = (0..blocks.len())
+            .into_par_iter()
+            .step_by(BLOCKS_PER_TASK)
+            .map(|first| {
                 let mut out = BlockOutput::default();
-                for rows in chunk {
-                    self.block(pass, rows, round, &mut out);
+                for index in first..(first + BLOCKS_PER_TASK).min(blocks.len()) {
+                    self.block(pass, blocks.get(index), round, &mut out);
                 }
                 let pairs = std::mem::take(&mut out.pairs);
                 (buckets.split(pairs, round), out)

@@ -9,11 +9,11 @@
 //! `# date: YYYY-MM-DD` comment, else a date in the file name, else the rules'
 //! `suppression.dnc_list_date`.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use polars::prelude::{InitHashMaps, PlHashMap};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -41,10 +41,11 @@ pub struct ListFile {
     pub list_date: Option<(NaiveDate, &'static str)>,
     /// `line` or `row`, for finding details.
     pub unit: &'static str,
-    pub emails: HashMap<String, u32>,
+    // Polars' fast hasher: every lead's email, domains and phone are looked up per list.
+    pub emails: PlHashMap<String, u32>,
     /// E.164 digits (no `+`) as a number.
-    pub phones: HashMap<u64, u32>,
-    pub domains: HashMap<String, u32>,
+    pub phones: PlHashMap<u64, u32>,
+    pub domains: PlHashMap<String, u32>,
     pub unrecognised: Vec<u32>,
 }
 
@@ -60,9 +61,9 @@ impl ListFile {
             kind_from: "default",
             list_date: None,
             unit,
-            emails: HashMap::new(),
-            phones: HashMap::new(),
-            domains: HashMap::new(),
+            emails: PlHashMap::new(),
+            phones: PlHashMap::new(),
+            domains: PlHashMap::new(),
             unrecognised: Vec::new(),
         }
     }
@@ -134,7 +135,7 @@ fn classify(value: &str, region: &str) -> Option<Entry> {
         return domain_entry(domain).map(Entry::Domain);
     }
     if value.contains('@') {
-        return email_key(value).map(Entry::Email);
+        return email_key(value).map(|e| Entry::Email(e.into_owned()));
     }
     if let Some(domain) = domain_entry(value) {
         return Some(Entry::Domain(domain));
@@ -387,7 +388,7 @@ fn read_csv(
         if let Some(email) = cell(columns.email) {
             any = true;
             match email_key(email) {
-                Some(e) => file.add(Entry::Email(e), line),
+                Some(e) => file.add(Entry::Email(e.into_owned()), line),
                 None => bad = true,
             }
         }
@@ -437,7 +438,7 @@ fn read_structured(path: &Path, headers: &HeaderMap, region: &str) -> Result<Lis
         let line = (row + 1) as u32;
         let mut found = false;
         if let Some(e) = cell(emails, row).and_then(email_key) {
-            file.add(Entry::Email(e), line);
+            file.add(Entry::Email(e.into_owned()), line);
             found = true;
         }
         if let Some(p) = cell(phones, row)

@@ -10,13 +10,15 @@
 mod lists;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::consent::{lead_channels, Channels};
-use super::match_keys::{email_keys, lead_countries, lead_phone_keys};
+use super::match_keys::{email_key, lead_countries, lead_phone_keys};
 use super::{
-    str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext, StageOutput,
+    str_cells, str_column, CheckInfo, Findings, ReportSection, SideInput, Stage, StageContext,
+    StageOutput,
 };
 use crate::error::Result;
 use crate::ingest::HeaderMap;
@@ -73,6 +75,9 @@ impl SuppressionRules {
     }
 }
 
+/// A slice of rows' findings (row, check, detail) and its leads hit per list.
+type SliceHits = (Vec<(u32, &'static str, String)>, Vec<usize>);
+
 pub struct SuppressionStage;
 
 impl Stage for SuppressionStage {
@@ -100,31 +105,60 @@ impl Stage for SuppressionStage {
         if !files.is_empty() {
             let countries = lead_countries(leads)?;
             let phones = lead_phone_keys(leads, &countries, region)?;
-            let emails = email_keys(str_column(leads, "email")?, height);
-            for row in 0..height {
-                let email = emails.get(row);
-                let phone = phones.get(row).and_then(phone_number);
-                let mut hits: [Vec<String>; 2] = Default::default();
-                for (i, file) in files.iter().enumerate() {
-                    let found = file_hits(file, email, phone, rules.match_subdomains);
-                    if !found.is_empty() {
-                        hits_per_file[i] += 1;
+            let emails = str_column(leads, "email")?;
+            // Rows are looked up a slice at a time on both cores (one core took 9 s at 10M
+            // leads); the slices' findings are added in row order.
+            const ROWS_PER_TASK: usize = 64 * 1024;
+            let slices: Vec<SliceHits> = (0..height)
+                .step_by(ROWS_PER_TASK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|start| {
+                    let len = ROWS_PER_TASK.min(height - start);
+                    let phones = phones.slice(start as i64, len);
+                    let emails = emails.map(|e| e.slice(start as i64, len));
+                    let mut found = Vec::new();
+                    let mut hits_per_file = vec![0usize; files.len()];
+                    for (i, (email, phone)) in str_cells(emails.as_ref(), len)
+                        .zip(phones.iter())
+                        .enumerate()
+                    {
+                        let row = (start + i) as u32;
+                        let email = email.and_then(email_key);
+                        let email = email.as_deref();
+                        let phone = phone.and_then(phone_number);
+                        let mut hits: [Vec<String>; 2] = Default::default();
+                        for (count, file) in hits_per_file.iter_mut().zip(&files) {
+                            let on_list = file_hits(file, email, phone, rules.match_subdomains);
+                            if !on_list.is_empty() {
+                                *count += 1;
+                            }
+                            let (slot, list) = match file.kind {
+                                Kind::Dnc => (0, "Do-Not-Call list"),
+                                Kind::List => (1, "suppression list"),
+                            };
+                            for (what, line) in on_list {
+                                hits[slot].push(format!(
+                                    "{what} on {list} {} ({} {line})",
+                                    file.name, file.unit
+                                ));
+                            }
+                        }
+                        for (id, hits) in ["suppress.dnc", "suppress.list"].into_iter().zip(hits) {
+                            if !hits.is_empty() {
+                                found.push((row, id, hits.join("; ")));
+                            }
+                        }
                     }
-                    let (slot, list) = match file.kind {
-                        Kind::Dnc => (0, "Do-Not-Call list"),
-                        Kind::List => (1, "suppression list"),
-                    };
-                    for (what, line) in found {
-                        hits[slot].push(format!(
-                            "{what} on {list} {} ({} {line})",
-                            file.name, file.unit
-                        ));
-                    }
+                    (found, hits_per_file)
+                })
+                .collect();
+            for (found, hits) in slices {
+                for (row, check, detail) in found {
+                    findings.push(row, check, detail);
                 }
-                for (slot, id) in ["suppress.dnc", "suppress.list"].into_iter().enumerate() {
-                    if !hits[slot].is_empty() {
-                        findings.push(row as u32, id, hits[slot].join("; "));
-                    }
+                for (total, n) in hits_per_file.iter_mut().zip(hits) {
+                    *total += n;
                 }
             }
         }
