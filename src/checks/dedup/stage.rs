@@ -4,7 +4,7 @@
 //!
 //! Keys: the leads' `email_normalized` and `phone_e164` from the contact stages (blank when
 //! invalid, so invalid values never match). The known contacts, which no contact stage reads,
-//! are verified here the same way (`verify_email`, `verify_phone` in the row's country or the
+//! are verified here the same way (`verify_distinct_emails`, `verify_phone` in the row's country or the
 //! default one), once per distinct value.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::{deduplicate, plan_fills, Checks, Criterion, Outcome, Records, Source, TextColumn};
 use crate::checks::distinct::Distinct;
-use crate::checks::email::{verify_email, EmailLists};
+use crate::checks::email::{verify_distinct_emails, EmailLists};
 use crate::checks::identity::normalize_country;
 use crate::checks::phone::verify_phone;
 use crate::checks::{
@@ -279,10 +279,16 @@ impl<'a> Part<'a> {
             return Cells::column(self.frame, "email_normalized");
         }
         let raw = str_column(self.frame, "email")?;
-        Ok(Cells::per_value(
-            Distinct::new(str_cells(raw, self.frame.height())),
-            |raw| verify_email(raw, &rules.email, lists).normalized,
-        ))
+        let distinct = Distinct::new(str_cells(raw, self.frame.height()));
+        // Only the normalised address is wanted: no issues built.
+        let values = verify_distinct_emails(&distinct.keys, &rules.email, lists, |_| false)
+            .into_iter()
+            .map(|verdict| verdict.normalized)
+            .collect();
+        Ok(Cells::PerValue {
+            row_key: distinct.row_key,
+            values,
+        })
     }
 
     fn phone(&self, rules: &Rules) -> Result<Cells<'a>> {

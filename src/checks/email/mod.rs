@@ -23,6 +23,34 @@ use super::field_report::{field_report, FieldStatus};
 use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
 use crate::error::{PolarsContext, Result};
 
+/// [`verify_email`] of distinct addresses, each distinct domain's work done once (lists
+/// repeat a few thousand domains a million times). Issues `keep` refuses are not built.
+pub fn verify_distinct_emails(
+    addresses: &[&str],
+    rules: &EmailRules,
+    lists: &EmailLists,
+    keep: impl Fn(&'static str) -> bool + Sync,
+) -> Vec<EmailVerdict> {
+    let split: Vec<_> = addresses
+        .par_iter()
+        .map(|raw| syntax::split_address(raw, rules))
+        .collect();
+    let domains = Distinct::new(
+        split
+            .iter()
+            .map(|split| split.as_ref().ok().map(|split| split.domain.as_ref())),
+    );
+    let domain_verdicts = domains.map(|domain| verify::domain_verdict(domain, rules, lists));
+    split
+        .par_iter()
+        .zip(domains.row_key.par_iter())
+        .map(|(split, domain)| {
+            let domain = domain.and_then(|k| domain_verdicts.get(k as usize));
+            verify::address_verdict(split, domain, lists, &keep)
+        })
+        .collect()
+}
+
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
         id: "email.missing",
@@ -180,25 +208,15 @@ impl Stage for EmailStage {
         let rules = &ctx.rules.email;
         let lists = EmailLists::new(rules);
         let distinct = Distinct::new(emails.iter().map(|v| v.filter(|v| !v.trim().is_empty())));
-        let split = distinct.map(|raw| syntax::split_address(raw, rules));
-        let domains = Distinct::new(
-            split
-                .iter()
-                .map(|split| split.as_ref().ok().map(|split| split.domain.as_ref())),
-        );
-        let domain_verdicts = domains.map(|domain| verify::domain_verdict(domain, rules, &lists));
         let enabled: Vec<&str> = VERIFIED
             .iter()
             .copied()
             .filter(|check| ctx.rules.is_enabled(check))
             .collect();
         let keep = |check: &'static str| enabled.contains(&check);
-        let verdicts: Vec<_> = split
-            .par_iter()
-            .zip(domains.row_key.par_iter())
-            .map(|(split, domain)| {
-                let domain = domain.and_then(|k| domain_verdicts.get(k as usize));
-                let verdict = verify::address_verdict(split, domain, &lists, keep);
+        let verdicts: Vec<_> = verify_distinct_emails(&distinct.keys, rules, &lists, keep)
+            .into_par_iter()
+            .map(|verdict| {
                 let issues: Vec<(&'static str, String)> = verdict
                     .issues
                     .iter()
