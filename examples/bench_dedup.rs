@@ -52,7 +52,7 @@ fn main() -> Result<(), String> {
         fuzzy: true,
         known: true,
     };
-    let outcome = deduplicate(&input, &rules.dedup, checks)?;
+    let outcome = deduplicate(&mut input, &rules.dedup, checks)?;
     let dedup = t.elapsed();
     let (precision, recall, f1) = pairwise(
         &generated,

@@ -127,9 +127,11 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
-/// Finds the duplicates among `records`.
+/// Finds the duplicates among `records`. Their text columns are compared through features
+/// built from them and then freed (`Records::free_text`): afterwards `records` still names
+/// rows (`Records::reference`) but holds no field values.
 pub fn deduplicate(
-    records: &Records,
+    records: &mut Records,
     rules: &DedupRules,
     checks: Checks,
 ) -> Result<Outcome, String> {
@@ -139,7 +141,7 @@ pub fn deduplicate(
 /// [`deduplicate`], making candidate pairs in rounds of `round_rows` rows (the outcome does
 /// not depend on it).
 fn deduplicate_in_rounds(
-    records: &Records,
+    records: &mut Records,
     rules: &DedupRules,
     checks: Checks,
     round_rows: usize,
@@ -153,6 +155,8 @@ fn deduplicate_in_rounds(
         .collect();
 
     let order = records.content_rank();
+    records.free_text();
+    let records = &*records;
     let scorer = &Scorer::new(&features, rules, &order);
     let score = |pairs: &[u64]| -> Vec<Edge> {
         pairs

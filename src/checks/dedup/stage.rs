@@ -71,8 +71,8 @@ impl Stage for DedupStage {
         if !(checks.email || checks.phone || checks.fuzzy || checks.known) {
             return Ok(StageOutput::default());
         }
-        let records = records(leads, known_frame, ctx)?;
-        let outcome = deduplicate(&records, &rules.dedup, checks)
+        let mut records = records(leads, known_frame, ctx)?;
+        let outcome = deduplicate(&mut records, &rules.dedup, checks)
             .map_err(|e| Error::internal("deduplicating", e))?;
         let lead_rows = leads.height();
         let mut findings = Findings::default();
