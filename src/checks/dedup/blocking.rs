@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::features::Features;
 use super::rules::{BlockingPass, DedupRules, KeyPart};
 use super::str_table::StrTable;
+use crate::checks::row_blocks;
 
 /// What one pass produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -301,12 +302,10 @@ impl Blocker<'_> {
         let entries = par_key_entries(self.features, &pass.keys, index as u64 + 1, active);
         let blocks = blocks_of(entries);
         const BLOCKS_PER_TASK: usize = 256;
-        let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = (0..blocks.len())
-            .into_par_iter()
-            .step_by(BLOCKS_PER_TASK)
-            .map(|first| {
+        let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = row_blocks(blocks.len(), BLOCKS_PER_TASK)
+            .map(|indices| {
                 let mut out = BlockOutput::default();
-                for index in first..(first + BLOCKS_PER_TASK).min(blocks.len()) {
+                for index in indices {
                     self.block(pass, blocks.get(index), round, &mut out);
                 }
                 let pairs = std::mem::take(&mut out.pairs);

@@ -4,8 +4,8 @@
 //!
 //! Keys: the leads' `email_normalized` and `phone_e164` from the contact stages (blank when
 //! invalid, so invalid values never match). The known contacts, which no contact stage reads,
-//! are verified here the same way (`verify_distinct_emails`, `verify_phone` in the row's country or the
-//! default one), once per distinct value.
+//! are verified here the same way (`verify_distinct_emails`, `verify_phone` in the row's
+//! country or the default one), once per distinct value.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
