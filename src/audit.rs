@@ -150,10 +150,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         ..SideInputs::default()
     };
     let mut side_tables = SideTables::default();
-    let mut leads = LeadFrame::from_tables(&tables)?;
-    // The lead frame holds its own (rechunked) copy of every row: the files' frames would
-    // double the memory of the lead data for the rest of the run.
-    let lead_files: Vec<InputInfo> = tables.into_iter().map(|t| t.info).collect();
+    let (mut leads, lead_files) = LeadFrame::from_tables(tables)?;
     step.done(leads.height());
 
     let mut findings = Findings::default();

@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub mod audit;
 pub mod checks;
 pub mod cli;
+pub mod compact_text;
 pub mod error;
 pub mod frame;
 pub mod ingest;

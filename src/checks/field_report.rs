@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Findings, ReportSection};
+use crate::compact_text::text;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::SOURCE_COL;
 
@@ -68,7 +69,7 @@ pub fn field_report(
 ) -> Result<((String, Value), ReportSection)> {
     let sources = leads
         .column(SOURCE_COL)
-        .and_then(|c| c.str())
+        .and_then(text)
         .step("reading _source")?;
     let mut per_source: BTreeMap<&str, SourceValidity> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();

@@ -153,6 +153,7 @@ pub fn lead_countries(leads: &DataFrame) -> Result<Vec<Option<Country>>> {
         return Ok(vec![None; leads.height()]);
     };
     let normalized = str_column(leads, "country_normalized")?;
+    let normalized = normalized.as_deref();
     let height = leads.height();
     // Cells read in step (a lookup by row searches the column's chunks each time).
     Ok(written
@@ -179,7 +180,8 @@ pub fn lead_phone_keys(
         return Ok(StringChunked::full_null("phone_key".into(), leads.height()));
     };
     let height = leads.height();
-    let e164: Vec<Option<&str>> = str_cells(str_column(leads, "phone_e164")?, height).collect();
+    let e164 = str_column(leads, "phone_e164")?;
+    let e164: Vec<Option<&str>> = str_cells(e164.as_deref(), height).collect();
     let cells: Vec<Option<(&str, &str)>> = phones
         .iter()
         .zip(&e164)

@@ -19,6 +19,7 @@ mod robustness;
 pub mod suppression;
 pub mod text;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -278,10 +279,11 @@ impl Findings {
     }
 }
 
-/// A string column of the lead frame, if the input had it.
-pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<&'a StringChunked>> {
+/// A text column of the lead frame, if the input had it (borrowed, or rebuilt from its
+/// compact form: see [`crate::compact_text`]).
+pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<Cow<'a, StringChunked>>> {
     match leads.column(name) {
-        Ok(column) => column.str().map(Some).step(name),
+        Ok(column) => crate::compact_text::text(column).map(Some).step(name),
         Err(_) => Ok(None),
     }
 }

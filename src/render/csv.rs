@@ -11,6 +11,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::audit::AuditResult;
+use crate::compact_text::{text, text_rows};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
 
@@ -122,15 +123,18 @@ pub fn write_table<R: AsRef<[String]>>(
     writer.finish()
 }
 
-/// The named columns of the lead frame as text, for writing.
-fn text_columns(frame: &DataFrame, names: &[String]) -> Result<Vec<StringChunked>> {
+/// The named columns of the lead frame for writing: text columns as they are stored (read a
+/// block at a time, [`text_rows`]), other columns (scores, row numbers) formatted by polars.
+fn text_columns(frame: &DataFrame, names: &[String]) -> Result<Vec<Column>> {
     names
         .iter()
         .map(|name| {
             frame
                 .column(name)
-                .and_then(|c| c.cast(&DataType::String))
-                .and_then(|c| c.str().cloned())
+                .and_then(|c| match c.dtype() {
+                    DataType::String | DataType::Categorical(..) => Ok(c.clone()),
+                    _ => c.cast(&DataType::String),
+                })
                 .step("formatting output columns")
         })
         .collect()
@@ -199,7 +203,7 @@ fn write_blocks(
 /// Writes the CSV records of the accepted (or rejected) rows among `range`.
 fn format_rows(
     result: &AuditResult,
-    values: &[StringChunked],
+    values: &[Column],
     range: std::ops::Range<usize>,
     rejected: bool,
     writer: &mut GuardedWriter<Vec<u8>>,
@@ -209,10 +213,11 @@ fn format_rows(
     if !wanted.contains(&rejected) {
         return Ok(());
     }
-    let slices: Vec<StringChunked> = values
+    let slices = values
         .iter()
-        .map(|v| v.slice(range.start as i64, wanted.len()))
-        .collect();
+        .map(|v| text_rows(v, range.start, wanted.len()))
+        .collect::<PolarsResult<Vec<StringChunked>>>()
+        .step("formatting output columns")?;
     let cells: Vec<Vec<Option<&str>>> = slices.iter().map(|v| v.iter().collect()).collect();
     let mut reasons = String::new();
     for (offset, _) in wanted.iter().enumerate().filter(|(_, &r)| r == rejected) {
@@ -266,7 +271,7 @@ pub fn write_findings(path: &Path, result: &AuditResult) -> Result<()> {
     let sources = result.leads.sources()?;
     let rows = result.leads.rows()?;
     let lead_ids = match frame.column("lead_id") {
-        Ok(c) => Some(c.str().step("reading lead_id")?),
+        Ok(c) => Some(text(c).step("reading lead_id")?),
         Err(_) => None,
     };
     let actions: std::collections::HashMap<&str, &str> = result
@@ -289,7 +294,7 @@ pub fn write_findings(path: &Path, result: &AuditResult) -> Result<()> {
             writer.write([
                 sources.get(row).unwrap_or(""),
                 row_number.as_str(),
-                lead_ids.and_then(|ids| ids.get(row)).unwrap_or(""),
+                lead_ids.as_ref().and_then(|ids| ids.get(row)).unwrap_or(""),
                 check,
                 actions.get(check).copied().unwrap_or("flag"),
                 findings.detail(i),

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use polars::prelude::StringChunked;
+use polars::prelude::Column;
 use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
@@ -20,6 +20,7 @@ use tera::{Context, Tera};
 
 use super::{mask, numbers, scorecard, svg};
 use crate::audit::AuditResult;
+use crate::compact_text::text_rows;
 use crate::error::{Error, Location, Result};
 use crate::rules::Action;
 use crate::summary::{GateNote, Status, Summary};
@@ -414,7 +415,8 @@ fn mask_text(text: &str, own_phone: &str) -> String {
 /// The first [`SAMPLES_PER_CHECK`] rows of each check that found something, in row order.
 fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
     let frame = &result.leads.frame;
-    let text = |name: &str| frame.column(name).ok().and_then(|c| c.str().ok());
+    // Columns read a cell at a time: a whole compacted column is not decoded for a few rows.
+    let text = |name: &str| frame.column(name).ok();
     let (lead_id, first, last, full, email, phone) = (
         text("lead_id"),
         text("first_name"),
@@ -425,8 +427,11 @@ fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
     );
     let sources = result.leads.sources()?;
     let rows = result.leads.rows()?;
-    let get = |col: Option<&StringChunked>, row: usize| {
-        col.and_then(|c| c.get(row)).unwrap_or("").to_string()
+    let get = |column: &Option<&Column>, row: usize| {
+        column
+            .and_then(|c| text_rows(c, row, 1).ok())
+            .and_then(|cell| cell.get(0).map(str::to_string))
+            .unwrap_or_default()
     };
     let mut groups: Vec<CheckSamples> = result
         .summary
@@ -458,13 +463,13 @@ fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
             continue;
         }
         let row = findings.row[i] as usize;
-        let name = match get(full, row) {
+        let name = match get(&full, row) {
             n if !n.trim().is_empty() => n,
-            _ => format!("{} {}", get(first, row), get(last, row))
+            _ => format!("{} {}", get(&first, row), get(&last, row))
                 .trim()
                 .to_string(),
         };
-        let (email, phone) = (get(email, row), get(phone, row));
+        let (email, phone) = (get(&email, row), get(&phone, row));
         let detail = findings.detail(i);
         let (email, phone, detail) = if show_pii {
             (email, phone, detail.to_string())
@@ -480,7 +485,7 @@ fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
         group.rows.push(SampleRow {
             source: clip(sources.get(row).unwrap_or("")),
             row: rows.get(row).unwrap_or(0),
-            lead_id: clip(&get(lead_id, row)),
+            lead_id: clip(&get(&lead_id, row)),
             name: clip(&name),
             email: clip(&email),
             phone: clip(&phone),

@@ -46,6 +46,7 @@ pub fn assign(
 ) -> Result<Assignment> {
     let height = leads.height();
     let states = str_column(leads, "state")?;
+    let states = states.as_deref();
     let from_phone = phone_countries(leads, countries, phone_keys)?;
     let default = Country::parse(default_country);
     let mut pack = Vec::with_capacity(height);
@@ -74,6 +75,7 @@ fn phone_countries(
     phone_keys: &StringChunked,
 ) -> Result<Vec<Option<Country>>> {
     let regions = str_column(leads, "phone_region")?;
+    let regions = regions.as_deref();
     let region = |row: usize| regions.and_then(|r| r.get(row)).and_then(Country::parse);
     let wanted = |row: usize| countries.get(row).copied().flatten().is_none();
     let distinct = Distinct::new(

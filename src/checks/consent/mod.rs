@@ -141,10 +141,10 @@ impl Stage for ConsentStage {
         };
 
         let lead_ids = match str_column(leads, "lead_id")? {
-            Some(values) => trimmed(values),
+            Some(values) => trimmed(&values),
             None => StringChunked::full_null("lead_id".into(), height),
         };
-        let email_keys = email_keys(str_column(leads, "email")?, height);
+        let email_keys = email_keys(str_column(leads, "email")?.as_deref(), height);
         let pairs = matching::match_records(
             &KeyColumns {
                 lead_id: &lead_ids,
@@ -159,6 +159,7 @@ impl Stage for ConsentStage {
             &rules.match_by,
         )?;
         let captured_raw = str_column(leads, "captured_at")?;
+        let captured_raw = captured_raw.as_deref();
         let captured = parse_dates(captured_raw, height);
         let outcome = judge::judge(
             &Leads {
@@ -187,7 +188,7 @@ impl Stage for ConsentStage {
             rules,
             assignment: &assignment,
             wanted: &wanted,
-            sources,
+            sources: sources.as_deref(),
             records,
             outcome: &outcome,
         });

@@ -13,7 +13,7 @@ use super::rules::{method_key, Compiled, ConsentRules, RECORD_FIELDS};
 use super::text::{certificate_kind, contains_words, fold, Certificate, Malformed};
 use crate::checks::distinct::Distinct;
 use crate::checks::match_keys::{email_keys, phone_keys, Country};
-use crate::checks::{str_cells, str_column};
+use crate::checks::str_cells;
 use crate::error::{Error, Location, PolarsContext, Result};
 use crate::ingest::{header_key, Batch};
 
@@ -365,7 +365,14 @@ impl<'a> RecordsBuilder<'a> {
     pub fn add(&mut self, batch: Batch) -> Result<()> {
         let frame = map_record_headers(batch.frame, batch.columns, &self.records.path, self.rules)?;
         let height = frame.height();
-        let text = |name: &str| str_column(&frame, name);
+        // The batch's columns as read: strings (only the lead frame holds compacted ones).
+        let text = |name: &str| -> Result<Option<&StringChunked>> {
+            frame
+                .column(name)
+                .ok()
+                .map(|c| c.str().step(name))
+                .transpose()
+        };
         let compiled = &self.compiled;
         let default_country = self.default_country;
 

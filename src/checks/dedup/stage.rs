@@ -7,6 +7,8 @@
 //! are verified here the same way (`verify_distinct_emails`, `verify_phone` in the row's
 //! country or the default one), once per distinct value.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -189,7 +191,7 @@ fn captured_seconds(raw: &str) -> Option<i64> {
 /// rows.
 enum Cells<'a> {
     /// A frame column as it is (`None`: the frame lacks it; `usize`: its rows).
-    Column(Option<&'a StringChunked>, usize),
+    Column(Option<Cow<'a, StringChunked>>, usize),
     /// A value derived once per distinct raw value: each row's index into `values`.
     PerValue {
         row_key: Vec<Option<u32>>,
@@ -198,9 +200,9 @@ enum Cells<'a> {
     /// First or last name; a row with neither takes them from `full_name` (last word = last
     /// name).
     Name {
-        first: Option<&'a StringChunked>,
-        last: Option<&'a StringChunked>,
-        full: Option<&'a StringChunked>,
+        first: Option<Cow<'a, StringChunked>>,
+        last: Option<Cow<'a, StringChunked>>,
+        full: Option<Cow<'a, StringChunked>>,
         rows: usize,
         last_name: bool,
     },
@@ -224,7 +226,7 @@ impl<'a> Cells<'a> {
 
     fn iter(&self) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
         match self {
-            Cells::Column(column, rows) => str_cells(*column, *rows),
+            Cells::Column(column, rows) => str_cells(column.as_deref(), *rows),
             Cells::PerValue { row_key, values } => Box::new(row_key.iter().map(move |key| {
                 key.and_then(|k| values.get(k as usize))
                     .and_then(Option::as_deref)
@@ -239,9 +241,9 @@ impl<'a> Cells<'a> {
                 let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
                 let last_name = *last_name;
                 Box::new(
-                    str_cells(*first, *rows)
-                        .zip(str_cells(*last, *rows))
-                        .zip(str_cells(*full, *rows))
+                    str_cells(first.as_deref(), *rows)
+                        .zip(str_cells(last.as_deref(), *rows))
+                        .zip(str_cells(full.as_deref(), *rows))
                         .map(move |((f, l), full)| {
                             let (f, l) = match full {
                                 Some(full) if blank(f) && blank(l) => {
@@ -279,7 +281,7 @@ impl<'a> Part<'a> {
             return Cells::column(self.frame, "email_normalized");
         }
         let raw = str_column(self.frame, "email")?;
-        let distinct = Distinct::new(str_cells(raw, self.frame.height()));
+        let distinct = Distinct::new(str_cells(raw.as_deref(), self.frame.height()));
         // Only the normalised address is wanted: no issues built.
         let values = verify_distinct_emails(&distinct.keys, &rules.email, lists, |_| false)
             .into_iter()
@@ -297,8 +299,12 @@ impl<'a> Part<'a> {
         }
         let default = rules.leads.default_country.as_str();
         let rows = self.frame.height();
-        let countries = str_cells(str_column(self.frame, "country")?, rows);
-        let phones = str_cells(str_column(self.frame, "phone")?, rows);
+        let (countries, phones) = (
+            str_column(self.frame, "country")?,
+            str_column(self.frame, "phone")?,
+        );
+        let countries = str_cells(countries.as_deref(), rows);
+        let phones = str_cells(phones.as_deref(), rows);
         Ok(Cells::per_value(
             Distinct::new(phones.zip(countries).map(|(phone, country)| {
                 let region = country.and_then(normalize_country).unwrap_or(default);
@@ -321,7 +327,7 @@ impl<'a> Part<'a> {
     fn birth_date(&self) -> Result<Cells<'a>> {
         let raw = str_column(self.frame, "date_of_birth")?;
         Ok(Cells::per_value(
-            Distinct::new(str_cells(raw, self.frame.height())),
+            Distinct::new(str_cells(raw.as_deref(), self.frame.height())),
             |raw| Some(birth_date_key(raw)),
         ))
     }
@@ -355,8 +361,8 @@ impl<'a> Part<'a> {
             return Ok(vec![None; self.frame.height()]);
         }
         let rows = self.frame.height();
-        let cells: Vec<Option<&str>> =
-            str_cells(str_column(self.frame, "captured_at")?, rows).collect();
+        let captured = str_column(self.frame, "captured_at")?;
+        let cells: Vec<Option<&str>> = str_cells(captured.as_deref(), rows).collect();
         Ok(cells
             .into_par_iter()
             .map(|v| v.and_then(captured_seconds))
@@ -386,10 +392,8 @@ fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> 
     let mut sources: Vec<Source> = Vec::new();
     let mut source = Vec::new();
     let mut row = Vec::new();
-    let source_column = leads
-        .column(SOURCE_COL)
-        .and_then(|c| c.str().cloned())
-        .step(SOURCE_COL)?;
+    let source_column = str_column(leads, SOURCE_COL)?
+        .ok_or_else(|| Error::internal(SOURCE_COL, "the lead frame has no such column"))?;
     let row_column = leads
         .column(ROW_COL)
         .and_then(|c| c.u32().cloned())
@@ -494,8 +498,11 @@ fn filled_columns(
     let raw: Vec<TextColumn> = present
         .iter()
         .map(|f| {
-            let cells = str_cells(str_column(leads, f)?, leads.height());
-            Ok(TextColumn::from_values(cells))
+            let values = str_column(leads, f)?;
+            Ok(TextColumn::from_values(str_cells(
+                values.as_deref(),
+                leads.height(),
+            )))
         })
         .collect::<Result<_>>()?;
     let fills = plan_fills(&outcome.clusters, &raw.iter().collect::<Vec<_>>());

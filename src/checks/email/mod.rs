@@ -203,7 +203,7 @@ impl Stage for EmailStage {
             });
         };
         if ctx.rules.is_enabled("email.missing") {
-            findings.push_mask(&blank_mask(emails), "email.missing", "email is empty");
+            findings.push_mask(&blank_mask(&emails), "email.missing", "email is empty");
         }
         let rules = &ctx.rules.email;
         let lists = EmailLists::new(rules);

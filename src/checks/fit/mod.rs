@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use super::distinct::Distinct;
 use super::email::EmailLists;
 use super::{str_cells, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
+use crate::compact_text::text;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::SOURCE_COL;
 use criteria::{BandKind, Criterion, VALUE};
@@ -460,10 +461,11 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
     let derived = jobs
         .into_par_iter()
         .zip(inputs)
-        .map(|(job, values)| per_value(values, height, job))
+        .map(|(job, values)| per_value(values.as_deref(), height, job))
         .collect::<Result<Vec<Vec<Column>>>>()?;
     let mut columns: Vec<Column> = derived.into_iter().flatten().collect();
-    columns.push(leads.column(SOURCE_COL).step(SOURCE_COL)?.clone());
+    let sources = leads.column(SOURCE_COL).and_then(text).step(SOURCE_COL)?;
+    columns.push(sources.into_owned().into_column());
     columns.push(domain_exclusions(leads, ctx, enabled)?);
     if !uses_bant {
         for element in BANT_ELEMENTS {

@@ -19,7 +19,7 @@ use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, St
 use crate::error::{PolarsContext, Result};
 
 /// Name fields judged by `name.placeholder`.
-const NAME_FIELDS: &[&str] = &["first_name", "last_name", "full_name"];
+const NAME_FIELDS: [&str; 3] = ["first_name", "last_name", "full_name"];
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -123,7 +123,7 @@ fn missing_fields(leads: &DataFrame, ctx: &StageContext) -> Result<Findings> {
         let mut no_name = BooleanChunked::full("no_name".into(), true, leads.height());
         for field in ["first_name", "last_name", "full_name"] {
             if let Some(values) = str_column(leads, field)? {
-                no_name = &no_name & &blank_mask(values);
+                no_name = &no_name & &blank_mask(&values);
             }
         }
         findings.push_mask(&no_name, "name.missing", "no first, last or full name");
@@ -244,9 +244,11 @@ fn name_placeholder(
 ) -> Result<()> {
     let lists = NameLists::new(rules);
     // Per name field: each distinct value's part of the detail (`first_name: ...`), if junk.
+    let [first, last, full] = NAME_FIELDS.map(|field| str_column(leads, field));
+    let (first, last, full) = (first?, last?, full?);
     let mut fields: Vec<(Distinct<&str>, Vec<Option<String>>)> = Vec::new();
-    for field in NAME_FIELDS {
-        let Some(values) = str_column(leads, field)? else {
+    for (field, values) in NAME_FIELDS.iter().zip([&first, &last, &full]) {
+        let Some(values) = values else {
             continue;
         };
         let distinct = Distinct::new(values.iter());
@@ -254,9 +256,9 @@ fn name_placeholder(
             .map(|value| name_problem(value, &lists).map(|problem| format!("{field}: {problem}")));
         fields.push((distinct, parts));
     }
-    let first = str_column(leads, "first_name")?;
-    let last = str_column(leads, "last_name")?;
+    let (first, last) = (first.as_deref(), last.as_deref());
     let company = str_column(leads, "company")?;
+    let company = company.as_deref();
     // "John" / "Doe": neither field is junk alone, so the finding names both.
     let pairs = match (first, last) {
         (Some(first), Some(last)) => {
@@ -323,7 +325,7 @@ fn field_missing(leads: &DataFrame, required: &[String], findings: &mut Findings
         let mut all_blank = BooleanChunked::full("blank".into(), true, height);
         for field in spec.split('|').map(str::trim) {
             if let Some(values) = str_column(leads, field)? {
-                all_blank = &all_blank & &blank_mask(values);
+                all_blank = &all_blank & &blank_mask(&values);
             }
         }
         for (row, blank) in all_blank.iter().enumerate() {

@@ -145,7 +145,7 @@ impl Stage for PhoneStage {
             });
         };
         if ctx.rules.is_enabled("phone.missing") {
-            findings.push_mask(&blank_mask(phones), "phone.missing", "phone is empty");
+            findings.push_mask(&blank_mask(&phones), "phone.missing", "phone is empty");
         }
         let default_country = ctx.rules.leads.default_country.to_ascii_uppercase();
         // The identity stage normalised the country; a row's own country (not the default)
@@ -153,7 +153,7 @@ impl Stage for PhoneStage {
         // phone key below hashes and compares one string, not two.
         let own_country = str_column(leads, "country_normalized")?;
         let written_country = str_column(leads, "country")?;
-        let countries = Distinct::new(str_cells(own_country, height));
+        let countries = Distinct::new(str_cells(own_country.as_deref(), height));
         let mut regions: Vec<&str> = countries.keys.clone();
         let default_region = match regions.iter().position(|r| *r == default_country) {
             Some(index) => index as u32,
@@ -194,8 +194,9 @@ impl Stage for PhoneStage {
         });
 
         let defaults = &ctx.rules.leads.default_channels;
+        let channel_column = str_column(leads, "channel")?;
         let channels = Distinct::new(
-            column_values(str_column(leads, "channel")?, height)
+            column_values(channel_column.as_deref(), height)
                 .into_iter()
                 .map(Some),
         );

@@ -1,0 +1,212 @@
+//! Text columns with few distinct values stored as polars categoricals.
+//!
+//! A polars string column takes a 16-byte view per row whatever its values: 160 MB per
+//! column at 10M rows, and the lead frame holds 40 and more (the inputs' columns and the
+//! stages' normalised ones). Most of them repeat a few values (countries, states,
+//! channels, segments, name pools, event counts). Stored as a polars categorical, such a
+//! column takes a 4-byte category id per row and each distinct string once.
+//!
+//! The lead frame holds its columns this way; everything reads them through [`text`], which
+//! gives the strings back (a view per row, the bytes shared with the categories) for as long
+//! as the reader needs them.
+
+use std::borrow::Cow;
+
+use polars::prelude::*;
+
+/// Rows sampled (evenly spread) to judge a column's cardinality before counting it in full.
+const SAMPLE_ROWS: usize = 4096;
+
+/// A column's text, stored compactly when few distinct values make that smaller; other
+/// columns are returned as they are. The values read back through [`text`] are unchanged.
+pub fn compact(column: Column) -> PolarsResult<Column> {
+    let Ok(values) = column.str() else {
+        return Ok(column);
+    };
+    let Some((categories, ids)) = categorise(values) else {
+        return Ok(column);
+    };
+    // A mapping of the column's own (not polars' global one), filled in first-seen order so
+    // that category `i` is `categories[i]`. 4-byte ids: 1- and 2-byte ones need polars
+    // features (`dtype-u8`, `dtype-u16`) this build leaves out.
+    let kind = Categories::random(PlSmallStr::EMPTY, CategoricalPhysical::U32);
+    let mapping = kind.mapping();
+    for (id, value) in categories.iter().enumerate() {
+        let category = mapping.insert_cat(value)?;
+        polars_ensure!(
+            category as usize == id,
+            ComputeError: "category {category} given to value {id} of {}", column.name()
+        );
+    }
+    let physical = UInt32Chunked::from_iter_options(column.name().clone(), ids.into_iter());
+    let dtype = DataType::Categorical(kind, mapping);
+    // Safe: every id indexes the mapping filled above.
+    Ok(
+        unsafe { Categorical32Chunked::from_cats_and_dtype_unchecked(physical, dtype) }
+            .into_column(),
+    )
+}
+
+/// A text column's strings: borrowed when stored as strings, rebuilt from the categories
+/// when compacted. Any other type is an error, as `Column::str` gives.
+pub fn text(column: &Column) -> PolarsResult<Cow<'_, StringChunked>> {
+    let DataType::Categorical(_, mapping) = column.dtype() else {
+        return column.str().map(Cow::Borrowed);
+    };
+    let categories = StringChunked::from_iter_options(
+        column.name().clone(),
+        (0..mapping.num_cats_upper_bound()).map(|cat| mapping.cat_to_str(cat as CatSize)),
+    );
+    let ids = column.to_physical_repr().cast(&IDX_DTYPE)?;
+    Ok(Cow::Owned(categories.take(ids.idx()?)?))
+}
+
+/// Rows `start..start + len` of a text column as strings, decoding only those rows (a
+/// writer going through a compacted frame block by block holds one block decoded, not the
+/// frame).
+pub fn text_rows(column: &Column, start: usize, len: usize) -> PolarsResult<StringChunked> {
+    let part = column.slice(start as i64, len);
+    let DataType::Categorical(_, mapping) = part.dtype() else {
+        return part.str().cloned();
+    };
+    let ids = part.to_physical_repr();
+    Ok(StringChunked::from_iter_options(
+        part.name().clone(),
+        ids.u32()?
+            .iter()
+            .map(|id| id.and_then(|id| mapping.cat_to_str(id))),
+    ))
+}
+
+/// The distinct values in first-seen order and each row's index among them, when the
+/// column has few enough distinct values that the categorical is smaller than the views: a sample
+/// first, so a column of mostly distinct values (ids, emails) is rejected after a few
+/// thousand lookups, then the whole column, giving up once distinct values pass half the
+/// rows.
+fn categorise(values: &StringChunked) -> Option<(Vec<&str>, Vec<Option<u32>>)> {
+    let rows = values.len();
+    if rows == 0 {
+        return None;
+    }
+    let step = rows.div_ceil(SAMPLE_ROWS).max(1);
+    let mut sampled: PlHashSet<&str> = PlHashSet::new();
+    let mut sample_rows = 0;
+    for row in (0..rows).step_by(step) {
+        if let Some(value) = values.get(row) {
+            sampled.insert(value);
+            sample_rows += 1;
+        }
+    }
+    if sampled.len() * 4 > sample_rows.max(1) {
+        return None;
+    }
+    let limit = rows / 2;
+    let mut index: PlHashMap<&str, u32> = PlHashMap::new();
+    let mut categories: Vec<&str> = Vec::new();
+    let mut ids = Vec::with_capacity(rows);
+    for value in values.iter() {
+        let id = match value {
+            None => None,
+            Some(value) => Some(match index.get(value) {
+                Some(&id) => id,
+                None => {
+                    if categories.len() >= limit {
+                        return None;
+                    }
+                    let id = categories.len() as u32;
+                    index.insert(value, id);
+                    categories.push(value);
+                    id
+                }
+            }),
+        };
+        ids.push(id);
+    }
+    Some((categories, ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[Option<&str>]) -> Column {
+        StringChunked::from_iter_options("c".into(), values.iter().copied()).into_column()
+    }
+
+    fn read_back(column: &Column) -> Vec<Option<String>> {
+        text(column)
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_values_are_stored_as_a_categorical_and_read_back_unchanged() {
+        let long = "a value longer than twelve bytes";
+        let values: Vec<Option<&str>> = (0..1000)
+            .map(|i| match i % 5 {
+                0 => None,
+                1 => Some(""),
+                2 => Some(long),
+                3 => Some("US"),
+                _ => Some("CA"),
+            })
+            .collect();
+        let column = strings(&values);
+        let compacted = compact(column.clone()).unwrap();
+        assert!(matches!(compacted.dtype(), DataType::Categorical(..)));
+        assert_eq!(compacted.null_count(), 200);
+        assert_eq!(read_back(&compacted), read_back(&column));
+        let rows = |c: &Column| -> Vec<Option<String>> {
+            let part = text_rows(c, 998, 5).unwrap();
+            part.iter().map(|v| v.map(str::to_string)).collect()
+        };
+        assert_eq!(rows(&compacted), rows(&column));
+        assert_eq!(
+            rows(&compacted),
+            [Some("US".to_string()), Some("CA".into())]
+        );
+        assert!(compacted.as_materialized_series().estimated_size() < 1000 * 5);
+    }
+
+    #[test]
+    fn mostly_distinct_values_stay_strings() {
+        let owned: Vec<String> = (0..1000).map(|i| format!("lead-{i}")).collect();
+        let values: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
+        let compacted = compact(strings(&values)).unwrap();
+        assert_eq!(compacted.dtype(), &DataType::String);
+        assert_eq!(text(&compacted).unwrap().get(999), Some("lead-999"));
+    }
+
+    #[test]
+    fn a_column_distinct_past_the_sample_gives_up_and_stays_strings() {
+        // The sample (every third row of 10,000) sees only repeats; the full count passes
+        // half the rows.
+        let owned: Vec<String> = (0..10_000)
+            .map(|i| {
+                if i % 3 == 0 {
+                    "same".to_string()
+                } else {
+                    format!("v{i}")
+                }
+            })
+            .collect();
+        let values: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
+        let compacted = compact(strings(&values)).unwrap();
+        assert_eq!(compacted.dtype(), &DataType::String);
+    }
+
+    #[test]
+    fn other_types_pass_through_and_are_not_text() {
+        let numbers = UInt32Chunked::from_iter_values("n".into(), 0..10).into_column();
+        let kept = compact(numbers.clone()).unwrap();
+        assert_eq!(kept.dtype(), &DataType::UInt32);
+        assert!(text(&kept).is_err());
+        let all_null = strings(&[None, None, None]);
+        assert_eq!(
+            read_back(&compact(all_null).unwrap()),
+            vec![None, None, None]
+        );
+    }
+}
