@@ -8,7 +8,7 @@
 //!
 //! The lead frame holds its columns this way; everything reads them through [`text`], which
 //! gives the strings back (a view per row, the bytes shared with the categories) for as long
-//! as the reader needs them.
+//! as the reader needs them, or through [`TextRows`], a block of rows at a time.
 
 use std::borrow::Cow;
 
@@ -50,37 +50,58 @@ pub fn compact(column: Column) -> PolarsResult<Column> {
 /// A text column's strings: borrowed when stored as strings, rebuilt from the categories
 /// when compacted. Any other type is an error, as `Column::str` gives.
 pub fn text(column: &Column) -> PolarsResult<Cow<'_, StringChunked>> {
-    let DataType::Categorical(_, mapping) = column.dtype() else {
-        return column.str().map(Cow::Borrowed);
-    };
-    let categories = StringChunked::from_iter_options(
-        column.name().clone(),
-        (0..mapping.num_cats_upper_bound()).map(|cat| mapping.cat_to_str(cat as CatSize)),
-    );
-    let ids = column.to_physical_repr().cast(&IDX_DTYPE)?;
-    Ok(Cow::Owned(categories.take(ids.idx()?)?))
+    match TextRows::new(column)? {
+        TextRows::Strings(values) => Ok(Cow::Borrowed(values)),
+        compacted => compacted.rows(0, column.len()).map(Cow::Owned),
+    }
 }
 
-/// Rows `start..start + len` of a text column as strings, decoding only those rows (a
-/// writer going through a compacted frame block by block holds one block decoded, not the
-/// frame).
-pub fn text_rows(column: &Column, start: usize, len: usize) -> PolarsResult<StringChunked> {
-    let part = column.slice(start as i64, len);
-    let DataType::Categorical(_, mapping) = part.dtype() else {
-        return part.str().cloned();
-    };
-    let ids = part.to_physical_repr();
-    Ok(StringChunked::from_iter_options(
-        part.name().clone(),
-        ids.u32()?
-            .iter()
-            .map(|id| id.and_then(|id| mapping.cat_to_str(id))),
-    ))
+/// A text column read a block of rows at a time: a writer going through the frame block by
+/// block holds one block decoded, not the frame.
+pub enum TextRows<'a> {
+    Strings(&'a StringChunked),
+    /// The categories as strings (in id order) and the rows' ids: a block's strings are
+    /// gathered from the categories, sharing their bytes.
+    Compacted {
+        categories: StringChunked,
+        ids: &'a Column,
+    },
+}
+
+impl<'a> TextRows<'a> {
+    /// Errors on a column that is not text, as `Column::str` does.
+    pub fn new(column: &'a Column) -> PolarsResult<TextRows<'a>> {
+        let DataType::Categorical(_, mapping) = column.dtype() else {
+            return column.str().map(TextRows::Strings);
+        };
+        let categories = StringChunked::from_iter_options(
+            column.name().clone(),
+            (0..mapping.num_cats_upper_bound()).map(|cat| mapping.cat_to_str(cat as CatSize)),
+        );
+        Ok(TextRows::Compacted {
+            categories,
+            ids: column,
+        })
+    }
+
+    /// Rows `start..start + len` (clipped to the column) as strings.
+    pub fn rows(&self, start: usize, len: usize) -> PolarsResult<StringChunked> {
+        match self {
+            TextRows::Strings(values) => Ok(values.slice(start as i64, len)),
+            TextRows::Compacted { categories, ids } => {
+                let ids = ids
+                    .slice(start as i64, len)
+                    .to_physical_repr()
+                    .cast(&IDX_DTYPE)?;
+                categories.take(ids.idx()?)
+            }
+        }
+    }
 }
 
 /// The distinct values in first-seen order and each row's index among them, when the
-/// column has few enough distinct values that the categorical is smaller than the views: a sample
-/// first, so a column of mostly distinct values (ids, emails) is rejected after a few
+/// column has few enough distinct values that the categorical is smaller than the views:
+/// a sample first, so a column of mostly distinct values (ids, emails) is rejected after a few
 /// thousand lookups, then the whole column, giving up once distinct values pass half the
 /// rows.
 fn categorise(values: &StringChunked) -> Option<(Vec<&str>, Vec<Option<u32>>)> {
@@ -159,7 +180,7 @@ mod tests {
         assert_eq!(compacted.null_count(), 200);
         assert_eq!(read_back(&compacted), read_back(&column));
         let rows = |c: &Column| -> Vec<Option<String>> {
-            let part = text_rows(c, 998, 5).unwrap();
+            let part = TextRows::new(c).unwrap().rows(998, 5).unwrap();
             part.iter().map(|v| v.map(str::to_string)).collect()
         };
         assert_eq!(rows(&compacted), rows(&column));

@@ -11,7 +11,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::audit::AuditResult;
-use crate::compact_text::{text, text_rows};
+use crate::compact_text::{text, TextRows};
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
 
@@ -124,7 +124,7 @@ pub fn write_table<R: AsRef<[String]>>(
 }
 
 /// The named columns of the lead frame for writing: text columns as they are stored (read a
-/// block at a time, [`text_rows`]), other columns (scores, row numbers) formatted by polars.
+/// block at a time), other columns (scores, row numbers) formatted by polars.
 fn text_columns(frame: &DataFrame, names: &[String]) -> Result<Vec<Column>> {
     names
         .iter()
@@ -147,7 +147,12 @@ fn write_rows(
     extra_header: &[&str],
     rejected: bool,
 ) -> Result<()> {
-    let values = text_columns(&result.leads.frame, columns)?;
+    let columns_as_text = text_columns(&result.leads.frame, columns)?;
+    let values = columns_as_text
+        .iter()
+        .map(TextRows::new)
+        .collect::<PolarsResult<Vec<TextRows>>>()
+        .step("formatting output columns")?;
     let header: Vec<&str> = columns
         .iter()
         .map(String::as_str)
@@ -203,7 +208,7 @@ fn write_blocks(
 /// Writes the CSV records of the accepted (or rejected) rows among `range`.
 fn format_rows(
     result: &AuditResult,
-    values: &[Column],
+    values: &[TextRows],
     range: std::ops::Range<usize>,
     rejected: bool,
     writer: &mut GuardedWriter<Vec<u8>>,
@@ -215,7 +220,7 @@ fn format_rows(
     }
     let slices = values
         .iter()
-        .map(|v| text_rows(v, range.start, wanted.len()))
+        .map(|v| v.rows(range.start, wanted.len()))
         .collect::<PolarsResult<Vec<StringChunked>>>()
         .step("formatting output columns")?;
     let cells: Vec<Vec<Option<&str>>> = slices.iter().map(|v| v.iter().collect()).collect();

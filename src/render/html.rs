@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use polars::prelude::Column;
 use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
@@ -20,7 +19,7 @@ use tera::{Context, Tera};
 
 use super::{mask, numbers, scorecard, svg};
 use crate::audit::AuditResult;
-use crate::compact_text::text_rows;
+use crate::compact_text::TextRows;
 use crate::error::{Error, Location, Result};
 use crate::rules::Action;
 use crate::summary::{GateNote, Status, Summary};
@@ -415,8 +414,8 @@ fn mask_text(text: &str, own_phone: &str) -> String {
 /// The first [`SAMPLES_PER_CHECK`] rows of each check that found something, in row order.
 fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
     let frame = &result.leads.frame;
-    // Columns read a cell at a time: a whole compacted column is not decoded for a few rows.
-    let text = |name: &str| frame.column(name).ok();
+    // Cells read one at a time: a whole compacted column is not decoded for a few rows.
+    let text = |name: &str| frame.column(name).ok().and_then(|c| TextRows::new(c).ok());
     let (lead_id, first, last, full, email, phone) = (
         text("lead_id"),
         text("first_name"),
@@ -427,9 +426,10 @@ fn samples(result: &AuditResult, show_pii: bool) -> Result<Vec<CheckSamples>> {
     );
     let sources = result.leads.sources()?;
     let rows = result.leads.rows()?;
-    let get = |column: &Option<&Column>, row: usize| {
+    let get = |column: &Option<TextRows>, row: usize| {
         column
-            .and_then(|c| text_rows(c, row, 1).ok())
+            .as_ref()
+            .and_then(|c| c.rows(row, 1).ok())
             .and_then(|cell| cell.get(0).map(str::to_string))
             .unwrap_or_default()
     };
