@@ -42,9 +42,10 @@ synth="$target/release/examples/synth"
 # Data sets are keyed by the generator's source, so a changed generator makes new ones.
 generator=$(sha256sum examples/synth.rs | cut -c1-8)
 
-# The audit holds its inputs in memory: 1.43 GB of peak RSS per million rows of this data at
-# 10M rows (2026-11-27, docs/PERFORMANCE.md; 1.85 GB a day earlier); 2.0 leaves a margin. A size that cannot fit is
-# skipped with a reason instead of being killed by the kernel minutes in.
+# The audit holds its inputs in memory: 1.11 GB of peak RSS per million rows of this data at
+# 10M rows and 1.75 at 1M (2026-11-27, docs/PERFORMANCE.md; 1.43 and 2.0 before the lead
+# frame was compacted); 2.0 leaves a margin. A size that cannot fit is skipped with a reason
+# instead of being killed by the kernel minutes in.
 gb_per_million_rows=2.0
 available_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
 
