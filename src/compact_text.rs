@@ -14,6 +14,10 @@ use std::borrow::Cow;
 
 use polars::prelude::*;
 
+/// A column's distinct values (first-seen order) and each row's index among them (`None`
+/// for a null).
+pub type ValueIndex<'a> = (Vec<&'a str>, Vec<Option<u32>>);
+
 /// Rows sampled (evenly spread) to judge a column's cardinality before counting it in full.
 const SAMPLE_ROWS: usize = 4096;
 
@@ -99,12 +103,42 @@ impl<'a> TextRows<'a> {
     }
 }
 
+/// A compacted column's distinct values in first-seen order and each row's index among
+/// them (what hashing its strings row by row would give), read from its category ids: no
+/// string decoded or hashed. `None` for a column stored as strings. The column may be a
+/// slice, using only some of its categories.
+pub fn distinct_ids(column: &Column) -> PolarsResult<Option<ValueIndex<'_>>> {
+    let DataType::Categorical(_, mapping) = column.dtype() else {
+        return Ok(None);
+    };
+    let ids = column.to_physical_repr();
+    let mut dense = vec![u32::MAX; mapping.num_cats_upper_bound()];
+    let mut values: Vec<&str> = Vec::new();
+    let mut row_index = Vec::with_capacity(column.len());
+    for id in ids.u32()?.iter() {
+        row_index.push(match id {
+            None => None,
+            Some(id) => {
+                let slot = dense.get_mut(id as usize).ok_or_else(
+                    || polars_err!(ComputeError: "category {id} outside {}", column.name()),
+                )?;
+                if *slot == u32::MAX {
+                    *slot = values.len() as u32;
+                    values.push(mapping.cat_to_str(id).unwrap_or_default());
+                }
+                Some(*slot)
+            }
+        });
+    }
+    Ok(Some((values, row_index)))
+}
+
 /// The distinct values in first-seen order and each row's index among them, when the
 /// column has few enough distinct values that the categorical is smaller than the views:
 /// a sample first, so a column of mostly distinct values (ids, emails) is rejected after a few
 /// thousand lookups, then the whole column, giving up once distinct values pass half the
 /// rows.
-fn categorise(values: &StringChunked) -> Option<(Vec<&str>, Vec<Option<u32>>)> {
+fn categorise(values: &StringChunked) -> Option<ValueIndex<'_>> {
     let rows = values.len();
     if rows == 0 {
         return None;
@@ -189,6 +223,41 @@ mod tests {
             [Some("US".to_string()), Some("CA".into())]
         );
         assert!(compacted.as_materialized_series().estimated_size() < 1000 * 5);
+    }
+
+    #[test]
+    fn a_slice_of_a_compacted_column_gives_its_distinct_values_in_first_seen_order() {
+        let values: Vec<Option<&str>> = (0..400)
+            .map(|i| match i % 7 {
+                0 => None,
+                1 | 4 => Some("b"),
+                2 => Some("a"),
+                3 => Some(""),
+                _ => Some("c"),
+            })
+            .collect();
+        let compacted = compact(strings(&values)).unwrap();
+        let part = compacted.slice(3, 20);
+        let (keys, rows) = distinct_ids(&part).unwrap().unwrap();
+        // Hashing the decoded strings of the slice, as `Distinct::new` would.
+        let decoded = text(&part).unwrap();
+        let mut expected_keys: Vec<&str> = Vec::new();
+        let expected_rows: Vec<Option<u32>> = decoded
+            .iter()
+            .map(|v| {
+                v.map(|v| match expected_keys.iter().position(|k| *k == v) {
+                    Some(i) => i as u32,
+                    None => {
+                        expected_keys.push(v);
+                        (expected_keys.len() - 1) as u32
+                    }
+                })
+            })
+            .collect();
+        assert_eq!(keys, expected_keys);
+        assert_eq!(keys, ["", "b", "c", "a"]);
+        assert_eq!(rows, expected_rows);
+        assert!(distinct_ids(&strings(&values)).unwrap().is_none());
     }
 
     #[test]

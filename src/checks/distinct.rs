@@ -34,6 +34,11 @@ impl<K: Hash + Eq + Clone + Sync> Distinct<K> {
         Distinct { keys, row_key }
     }
 
+    /// From keys already found (first-seen order) and each row's index into them.
+    pub fn from_parts(keys: Vec<K>, row_key: Vec<Option<u32>>) -> Self {
+        Distinct { keys, row_key }
+    }
+
     /// A string column from one value per key (in key order): each row gets its key's value,
     /// rows without a key null. Built per key and gathered by row, so the strings are written
     /// once per distinct value; the gather copies only polars' 16-byte string views.

@@ -288,6 +288,26 @@ pub fn str_column<'a>(leads: &'a DataFrame, name: &str) -> Result<Option<Cow<'a,
     }
 }
 
+/// The distinct values of a lead-frame text column (first-seen order) and each row's index
+/// among them, as [`distinct::Distinct::new`] over its cells gives: a compacted column's from
+/// its category ids, without decoding or hashing a string. Every row keyless when the frame
+/// lacks the column.
+pub fn distinct_column<'a>(
+    leads: &'a DataFrame,
+    name: &str,
+) -> Result<distinct::Distinct<&'a str>> {
+    let Ok(column) = leads.column(name) else {
+        return Ok(distinct::Distinct::from_parts(
+            Vec::new(),
+            vec![None; leads.height()],
+        ));
+    };
+    if let Some((keys, rows)) = crate::compact_text::distinct_ids(column).step(name)? {
+        return Ok(distinct::Distinct::from_parts(keys, rows));
+    }
+    Ok(distinct::Distinct::new(column.str().step(name)?.iter()))
+}
+
 /// A column's values row by row, all `None` when the frame lacks the column.
 pub fn str_cells(
     column: Option<&StringChunked>,

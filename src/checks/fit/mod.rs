@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use super::distinct::Distinct;
 use super::email::EmailLists;
-use super::{str_cells, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
+use super::{distinct_column, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
 use crate::compact_text::text;
 use crate::error::{PolarsContext, Result};
 use crate::ingest::SOURCE_COL;
@@ -283,10 +283,9 @@ fn key_codes<K>(distinct: &Distinct<K>) -> IdxCa {
     IdxCa::from_vec("codes".into(), codes)
 }
 
-/// The distinct values of a column (first-seen order) and a trailing null, and each row's
-/// index into them. A missing input column counts as all null.
-fn dictionary(values: Option<&StringChunked>, height: usize) -> (Vec<Option<&str>>, IdxCa) {
-    let distinct = Distinct::new(str_cells(values, height));
+/// A column's distinct values (first-seen order) and a trailing null, and each row's index
+/// into them.
+fn dictionary(distinct: Distinct<&str>) -> (Vec<Option<&str>>, IdxCa) {
     let codes = key_codes(&distinct);
     let mut keys: Vec<Option<&str>> = distinct.keys.into_iter().map(Some).collect();
     keys.push(None);
@@ -325,10 +324,10 @@ fn spread(frame: DataFrame, codes: &IdxCa, outputs: Vec<Expr>) -> Result<Vec<Col
         .step("fit criteria")
 }
 
-/// Evaluates a job once per distinct value of `values` (null included) and spreads its
+/// Evaluates a job once per distinct value of its column (null included) and spreads its
 /// outputs back over the rows.
-fn per_value(values: Option<&StringChunked>, height: usize, job: Job) -> Result<Vec<Column>> {
-    let (keys, codes) = dictionary(values, height);
+fn per_value(values: Distinct<&str>, job: Job) -> Result<Vec<Column>> {
+    let (keys, codes) = dictionary(values);
     let mut columns = vec![StringChunked::from_slice_options(VALUE.into(), &keys).into_column()];
     if let Some(formats) = job.dates {
         columns.push(criteria::date_days(&keys, formats));
@@ -454,14 +453,10 @@ fn derive(leads: &DataFrame, ctx: &StageContext, enabled: Enabled) -> Result<Dat
             .with_steps(bant::timeline_steps()),
         );
     }
-    let inputs = jobs
-        .iter()
-        .map(|job| str_column(leads, job.field))
-        .collect::<Result<Vec<_>>>()?;
+    // Jobs side by side, each keying its own column (hashing, for a column not compacted).
     let derived = jobs
         .into_par_iter()
-        .zip(inputs)
-        .map(|(job, values)| per_value(values.as_deref(), height, job))
+        .map(|job| per_value(distinct_column(leads, job.field)?, job))
         .collect::<Result<Vec<Vec<Column>>>>()?;
     let mut columns: Vec<Column> = derived.into_iter().flatten().collect();
     let sources = leads.column(SOURCE_COL).and_then(text).step(SOURCE_COL)?;

@@ -15,11 +15,13 @@ pub use postal::{verify_postal, PostalProblem, PostalVerdict};
 
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
-use super::{blank_mask, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput};
+use super::{
+    blank_mask, distinct_column, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput,
+};
 use crate::error::{PolarsContext, Result};
 
 /// Name fields judged by `name.placeholder`.
-const NAME_FIELDS: [&str; 3] = ["first_name", "last_name", "full_name"];
+const NAME_FIELDS: &[&str] = &["first_name", "last_name", "full_name"];
 
 pub const CHECKS: &[CheckInfo] = &[
     CheckInfo {
@@ -244,18 +246,20 @@ fn name_placeholder(
 ) -> Result<()> {
     let lists = NameLists::new(rules);
     // Per name field: each distinct value's part of the detail (`first_name: ...`), if junk.
-    let [first, last, full] = NAME_FIELDS.map(|field| str_column(leads, field));
-    let (first, last, full) = (first?, last?, full?);
     let mut fields: Vec<(Distinct<&str>, Vec<Option<String>>)> = Vec::new();
-    for (field, values) in NAME_FIELDS.iter().zip([&first, &last, &full]) {
-        let Some(values) = values else {
+    for field in NAME_FIELDS {
+        if leads.column(field).is_err() {
             continue;
-        };
-        let distinct = Distinct::new(values.iter());
+        }
+        let distinct = distinct_column(leads, field)?;
         let parts = distinct
             .map(|value| name_problem(value, &lists).map(|problem| format!("{field}: {problem}")));
         fields.push((distinct, parts));
     }
+    let (first, last) = (
+        str_column(leads, "first_name")?,
+        str_column(leads, "last_name")?,
+    );
     let (first, last) = (first.as_deref(), last.as_deref());
     let company = str_column(leads, "company")?;
     let company = company.as_deref();

@@ -14,7 +14,7 @@ pub use verify::{verify_phone, PhoneProblem, PhoneType, PhoneVerdict};
 use super::distinct::Distinct;
 use super::field_report::{field_report, FieldStatus};
 use super::{
-    blank_mask, str_cells, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput,
+    blank_mask, distinct_column, str_column, CheckInfo, Findings, Stage, StageContext, StageOutput,
 };
 use crate::error::{PolarsContext, Result};
 
@@ -151,9 +151,8 @@ impl Stage for PhoneStage {
         // The identity stage normalised the country; a row's own country (not the default)
         // is what a number can mismatch. Regions are few: rows key on a region's index, so the
         // phone key below hashes and compares one string, not two.
-        let own_country = str_column(leads, "country_normalized")?;
         let written_country = str_column(leads, "country")?;
-        let countries = Distinct::new(str_cells(own_country.as_deref(), height));
+        let countries = distinct_column(leads, "country_normalized")?;
         let mut regions: Vec<&str> = countries.keys.clone();
         let default_region = match regions.iter().position(|r| *r == default_country) {
             Some(index) => index as u32,
