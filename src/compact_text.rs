@@ -138,29 +138,19 @@ pub fn distinct_ids(column: &Column) -> PolarsResult<Option<ValueIndex<'_>>> {
 /// The distinct values in first-seen order and each row's index among them, when the
 /// column has few enough distinct values that the categorical is smaller than the views
 /// (at most one per [`MIN_ROWS_PER_VALUE`] rows; each category costs ~50 bytes once, a row
-/// 4 bytes instead of 16). A sample first, so that a column of nearly unique values (ids,
-/// emails, timestamps) is passed over after a few thousand lookups; then the whole column,
-/// given up once its distinct values pass the limit. The sample cannot judge a column
-/// between the two (postal codes: most values in 4,096 rows differ, yet a million rows
-/// repeat ten thousand of them), so only a nearly unique sample rules the full count out.
+/// 4 bytes instead of 16). A sample first: a column whose distinct values, estimated from
+/// the sample, pass the limit (ids, emails, timestamps, addresses) is passed over after a
+/// few thousand lookups; then the whole column, given up once its distinct values pass the
+/// limit (the estimate errs low).
 fn categorise(values: &StringChunked) -> Option<ValueIndex<'_>> {
     let rows = values.len();
     if rows == 0 {
         return None;
     }
-    let step = rows.div_ceil(SAMPLE_ROWS).max(1);
-    let mut sampled: PlHashSet<&str> = PlHashSet::new();
-    let mut sample_rows = 0;
-    for row in (0..rows).step_by(step) {
-        if let Some(value) = values.get(row) {
-            sampled.insert(value);
-            sample_rows += 1;
-        }
-    }
-    if sample_rows >= 100 && sampled.len() * 100 > sample_rows * 99 {
+    let limit = rows / MIN_ROWS_PER_VALUE;
+    if estimated_distinct(values) > limit {
         return None;
     }
-    let limit = rows / MIN_ROWS_PER_VALUE;
     let mut index: PlHashMap<&str, u32> = PlHashMap::new();
     let mut categories: Vec<&str> = Vec::new();
     let mut ids = Vec::with_capacity(rows);
@@ -183,6 +173,27 @@ fn categorise(values: &StringChunked) -> Option<ValueIndex<'_>> {
         ids.push(id);
     }
     Some((categories, ids))
+}
+
+/// A column's number of distinct values estimated from an evenly spread sample of
+/// [`SAMPLE_ROWS`] rows: the sample's distinct values plus Chao's estimate of those it missed,
+/// from how many it saw once (`f1`) and twice (`f2`): `f1 (f1 - 1) / (2 (f2 + 1))`. A sample
+/// of every row gives the exact count.
+fn estimated_distinct(values: &StringChunked) -> usize {
+    let rows = values.len();
+    let step = rows.div_ceil(SAMPLE_ROWS).max(1);
+    let mut seen: PlHashMap<&str, u32> = PlHashMap::new();
+    for row in (0..rows).step_by(step) {
+        if let Some(value) = values.get(row) {
+            *seen.entry(value).or_insert(0) += 1;
+        }
+    }
+    if step == 1 {
+        return seen.len();
+    }
+    let times = |n: u32| seen.values().filter(|&&c| c == n).count();
+    let (once, twice) = (times(1), times(2));
+    seen.len() + once * once.saturating_sub(1) / (2 * (twice + 1))
 }
 
 #[cfg(test)]
@@ -283,6 +294,24 @@ mod tests {
         let compacted = compact(column.clone()).unwrap();
         assert!(matches!(compacted.dtype(), DataType::Categorical(..)));
         assert_eq!(read_back(&compacted), read_back(&column));
+    }
+
+    #[test]
+    fn distinct_values_are_estimated_from_the_sample() {
+        let column =
+            |values: Vec<String>| StringChunked::from_iter_values("c".into(), values.into_iter());
+        // Every row sampled: exact.
+        let small: Vec<String> = (0..1000).map(|i| format!("v{}", i % 37)).collect();
+        assert_eq!(estimated_distinct(&column(small)), 37);
+        // Unique values: far past one per eight rows.
+        let unique: Vec<String> = (0..100_000).map(|i| format!("id-{i}")).collect();
+        assert!(estimated_distinct(&column(unique)) > 100_000 / MIN_ROWS_PER_VALUE);
+        // ~5,000 values over 100,000 rows: the sample sees few of them twice or more.
+        let repeated: Vec<String> = (0..100_000u64)
+            .map(|i| format!("{}", (i.wrapping_mul(2_654_435_761) >> 7) % 5003))
+            .collect();
+        let estimate = estimated_distinct(&column(repeated));
+        assert!((2_500..10_000).contains(&estimate), "estimated {estimate}");
     }
 
     #[test]
