@@ -14,9 +14,7 @@ use std::borrow::Cow;
 
 use polars::prelude::*;
 
-/// A column's distinct values (first-seen order) and each row's index among them (`None`
-/// for a null).
-pub type ValueIndex<'a> = (Vec<&'a str>, Vec<Option<u32>>);
+use crate::checks::distinct::Distinct;
 
 /// Rows sampled (evenly spread) to judge a column's cardinality before counting it in full.
 const SAMPLE_ROWS: usize = 4096;
@@ -29,7 +27,11 @@ pub fn compact(column: Column) -> PolarsResult<Column> {
     let Ok(values) = column.str() else {
         return Ok(column);
     };
-    let Some((categories, ids)) = categorise(values) else {
+    let Some(Distinct {
+        keys: categories,
+        row_key: ids,
+    }) = categorise(values)
+    else {
         return Ok(column);
     };
     // A mapping of the column's own (not polars' global one), filled in first-seen order so
@@ -109,30 +111,30 @@ impl<'a> TextRows<'a> {
 /// them (what hashing its strings row by row would give), read from its category ids: no
 /// string decoded or hashed. `None` for a column stored as strings. The column may be a
 /// slice, using only some of its categories.
-pub fn distinct_ids(column: &Column) -> PolarsResult<Option<ValueIndex<'_>>> {
+pub fn distinct_ids(column: &Column) -> PolarsResult<Option<Distinct<&str>>> {
     let DataType::Categorical(_, mapping) = column.dtype() else {
         return Ok(None);
     };
     let ids = column.to_physical_repr();
     let mut dense = vec![u32::MAX; mapping.num_cats_upper_bound()];
-    let mut values: Vec<&str> = Vec::new();
-    let mut row_index = Vec::with_capacity(column.len());
+    let mut keys: Vec<&str> = Vec::new();
+    let mut row_key = Vec::with_capacity(column.len());
     for id in ids.u32()?.iter() {
-        row_index.push(match id {
+        row_key.push(match id {
             None => None,
             Some(id) => {
                 let slot = dense.get_mut(id as usize).ok_or_else(
                     || polars_err!(ComputeError: "category {id} outside {}", column.name()),
                 )?;
                 if *slot == u32::MAX {
-                    *slot = values.len() as u32;
-                    values.push(mapping.cat_to_str(id).unwrap_or_default());
+                    *slot = keys.len() as u32;
+                    keys.push(mapping.cat_to_str(id).unwrap_or_default());
                 }
                 Some(*slot)
             }
         });
     }
-    Ok(Some((values, row_index)))
+    Ok(Some(Distinct { keys, row_key }))
 }
 
 /// The distinct values in first-seen order and each row's index among them, when the
@@ -142,7 +144,7 @@ pub fn distinct_ids(column: &Column) -> PolarsResult<Option<ValueIndex<'_>>> {
 /// the sample, pass the limit (ids, emails, timestamps, addresses) is passed over after a
 /// few thousand lookups; then the whole column, given up once its distinct values pass the
 /// limit (the estimate errs low).
-fn categorise(values: &StringChunked) -> Option<ValueIndex<'_>> {
+fn categorise(values: &StringChunked) -> Option<Distinct<&str>> {
     let rows = values.len();
     if rows == 0 {
         return None;
@@ -151,28 +153,7 @@ fn categorise(values: &StringChunked) -> Option<ValueIndex<'_>> {
     if estimated_distinct(values) > limit {
         return None;
     }
-    let mut index: PlHashMap<&str, u32> = PlHashMap::new();
-    let mut categories: Vec<&str> = Vec::new();
-    let mut ids = Vec::with_capacity(rows);
-    for value in values.iter() {
-        let id = match value {
-            None => None,
-            Some(value) => Some(match index.get(value) {
-                Some(&id) => id,
-                None => {
-                    if categories.len() >= limit {
-                        return None;
-                    }
-                    let id = categories.len() as u32;
-                    index.insert(value, id);
-                    categories.push(value);
-                    id
-                }
-            }),
-        };
-        ids.push(id);
-    }
-    Some((categories, ids))
+    Distinct::at_most(values.iter(), limit)
 }
 
 /// A column's number of distinct values estimated from an evenly spread sample of
@@ -254,7 +235,10 @@ mod tests {
             .collect();
         let compacted = compact(strings(&values)).unwrap();
         let part = compacted.slice(3, 20);
-        let (keys, rows) = distinct_ids(&part).unwrap().unwrap();
+        let Distinct {
+            keys,
+            row_key: rows,
+        } = distinct_ids(&part).unwrap().unwrap();
         // Hashing the decoded strings of the slice, as `Distinct::new` would.
         let decoded = text(&part).unwrap();
         let mut expected_keys: Vec<&str> = Vec::new();

@@ -129,7 +129,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::compact_text::text;
     use crate::ingest::Format;
 
     fn table(source: &str, columns: Vec<Column>) -> Table {

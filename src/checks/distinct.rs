@@ -18,25 +18,35 @@ pub struct Distinct<K> {
 
 impl<K: Hash + Eq + Clone + Sync> Distinct<K> {
     pub fn new(rows: impl Iterator<Item = Option<K>>) -> Self {
+        match Distinct::at_most(rows, usize::MAX) {
+            Some(distinct) => distinct,
+            None => unreachable!("no column has more than usize::MAX distinct keys"),
+        }
+    }
+
+    /// As [`Distinct::new`], or `None` once the keys pass `limit` (the rows after are not
+    /// read).
+    pub fn at_most(rows: impl Iterator<Item = Option<K>>, limit: usize) -> Option<Self> {
         // Polars' fast hasher: this runs once per row of every column a family keys on.
         let mut index: PlHashMap<K, u32> = PlHashMap::new();
         let mut keys = Vec::new();
-        let row_key = rows
-            .map(|key| {
-                key.map(|key| {
-                    *index.entry(key).or_insert_with_key(|key| {
+        let mut row_key = Vec::with_capacity(rows.size_hint().0);
+        for key in rows {
+            row_key.push(match key {
+                None => None,
+                Some(key) => {
+                    let id = *index.entry(key).or_insert_with_key(|key| {
                         keys.push(key.clone());
                         (keys.len() - 1) as u32
-                    })
-                })
-            })
-            .collect();
-        Distinct { keys, row_key }
-    }
-
-    /// From keys already found (first-seen order) and each row's index into them.
-    pub fn from_parts(keys: Vec<K>, row_key: Vec<Option<u32>>) -> Self {
-        Distinct { keys, row_key }
+                    });
+                    if keys.len() > limit {
+                        return None;
+                    }
+                    Some(id)
+                }
+            });
+        }
+        Some(Distinct { keys, row_key })
     }
 
     /// A string column from one value per key (in key order): each row gets its key's value,
@@ -94,5 +104,17 @@ mod tests {
         let gathered: Vec<Option<&str>> = column.iter().collect();
         assert_eq!(gathered, back);
         assert_eq!(column.name().as_str(), "upper");
+    }
+
+    #[test]
+    fn keying_stops_once_the_keys_pass_the_limit() {
+        let rows = [Some("a"), None, Some("b"), Some("a"), Some("c")];
+        assert!(Distinct::at_most(rows.iter().copied(), 2).is_none());
+        let bounded = Distinct::at_most(rows.iter().copied(), 3).expect("three keys");
+        let unbounded = Distinct::new(rows.iter().copied());
+        assert_eq!(bounded.keys, ["a", "b", "c"]);
+        assert_eq!(bounded.keys, unbounded.keys);
+        assert_eq!(bounded.row_key, [Some(0), None, Some(1), Some(0), Some(2)]);
+        assert_eq!(bounded.row_key, unbounded.row_key);
     }
 }

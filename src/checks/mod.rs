@@ -7,7 +7,7 @@
 
 pub mod consent;
 pub mod dedup;
-mod distinct;
+pub(crate) mod distinct;
 pub mod email;
 mod field_report;
 pub mod fit;
@@ -297,15 +297,15 @@ pub fn distinct_column<'a>(
     name: &str,
 ) -> Result<distinct::Distinct<&'a str>> {
     let Ok(column) = leads.column(name) else {
-        return Ok(distinct::Distinct::from_parts(
-            Vec::new(),
-            vec![None; leads.height()],
-        ));
+        return Ok(distinct::Distinct::new(std::iter::repeat_n(
+            None,
+            leads.height(),
+        )));
     };
-    if let Some((keys, rows)) = crate::compact_text::distinct_ids(column).step(name)? {
-        return Ok(distinct::Distinct::from_parts(keys, rows));
+    match crate::compact_text::distinct_ids(column).step(name)? {
+        Some(distinct) => Ok(distinct),
+        None => Ok(distinct::Distinct::new(column.str().step(name)?.iter())),
     }
-    Ok(distinct::Distinct::new(column.str().step(name)?.iter()))
 }
 
 /// A column's values row by row, all `None` when the frame lacks the column.
