@@ -28,27 +28,12 @@ impl TextColumn {
     where
         I: IntoIterator<Item = Option<&'a str>>,
     {
-        // Sized for every value distinct (emails, phones, addresses nearly are): growing
-        // the table by rehashing was a tenth of the dedup stage at 1M rows.
-        let mut index: PlHashMap<&'a str, u32> = PlHashMap::with_capacity(rows);
-        let mut column = TextColumn {
-            ids: Vec::with_capacity(rows),
-            values: StrTable::with_capacity(rows.min(1 << 16)),
-        };
-        column.values.push("");
+        let mut builder = TextColumnBuilder::with_rows(rows, rows);
         for value in values {
-            let value = value.map(str::trim).unwrap_or("");
-            let id = if value.is_empty() {
-                0
-            } else {
-                *index
-                    .entry(value)
-                    .or_insert_with(|| column.values.push(value) as u32)
-            };
-            column.ids.push(id);
+            let id = builder.id(value);
+            builder.push(id);
         }
-        column.values.shrink_to_fit();
-        column
+        builder.finish()
     }
 
     pub fn len(&self) -> usize {
@@ -75,6 +60,54 @@ impl TextColumn {
     /// Distinct values by id; `values()[0]` is the blank value.
     pub(super) fn values(&self) -> &StrTable {
         &self.values
+    }
+}
+
+/// Builds a [`TextColumn`] row by row. Ids follow first appearance; a caller that knows
+/// which rows repeat a value may look its id up once ([`TextColumnBuilder::id`]) and push it
+/// for each of them.
+pub(super) struct TextColumnBuilder<'a> {
+    index: PlHashMap<&'a str, u32>,
+    column: TextColumn,
+}
+
+impl<'a> TextColumnBuilder<'a> {
+    /// For `rows` rows, up to `distinct` of them looked up ([`TextColumnBuilder::id`]).
+    pub fn with_rows(rows: usize, distinct: usize) -> TextColumnBuilder<'a> {
+        let mut column = TextColumn {
+            ids: Vec::with_capacity(rows),
+            values: StrTable::with_capacity(rows.min(1 << 16)),
+        };
+        column.values.push("");
+        TextColumnBuilder {
+            // Sized up front: growing the table by rehashing was a tenth of the dedup stage
+            // at 1M rows.
+            index: PlHashMap::with_capacity(distinct),
+            column,
+        }
+    }
+
+    /// The id of a value (trimmed; 0 when blank), a new one at its first sight.
+    pub fn id(&mut self, value: Option<&'a str>) -> u32 {
+        let value = value.map(str::trim).unwrap_or("");
+        if value.is_empty() {
+            return 0;
+        }
+        let values = &mut self.column.values;
+        *self
+            .index
+            .entry(value)
+            .or_insert_with(|| values.push(value) as u32)
+    }
+
+    /// The next row's id.
+    pub fn push(&mut self, id: u32) {
+        self.column.ids.push(id);
+    }
+
+    pub fn finish(mut self) -> TextColumn {
+        self.column.values.shrink_to_fit();
+        self.column
     }
 }
 

@@ -12,10 +12,10 @@
 
 use rayon::prelude::*;
 
-use super::features::{house_number, Features, Interned};
+use super::features::{hash_str, house_number, Features, Interned};
 use super::names::{first_name_similarity, last_name_similarity};
 use super::rules::{DedupRules, Field, MatchRule, NameRules};
-use super::similarity::{edit_similarity, jaro_winkler};
+use super::similarity::{edit_similarity, edit_similarity_ascii, jaro_winkler};
 use polars::prelude::PlHashMap;
 
 const FIELDS: usize = 9;
@@ -108,6 +108,56 @@ struct ScoredRow {
     order: u32,
     /// Exact email key id (`Features::email`; 0: none).
     email: u32,
+    /// The address's house number hashed (0: none): differing ones decide the address
+    /// similarity (0) without reading either address.
+    house: u32,
+    /// The phone's digits (`PackedDigits`): compared without reading the phone keys.
+    phone: PackedDigits,
+}
+
+/// Up to 15 digits (all an E.164 number has) in one word: the count in the low 4 bits, then
+/// 4 bits a digit. 0: not packed (blank, longer, or not all digits).
+#[derive(Clone, Copy, Default)]
+struct PackedDigits(u64);
+
+impl PackedDigits {
+    const MAX: usize = 15;
+
+    fn new(digits: &str) -> PackedDigits {
+        if digits.is_empty()
+            || digits.len() > Self::MAX
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return PackedDigits(0);
+        }
+        let packed = digits
+            .bytes()
+            .enumerate()
+            .fold(digits.len() as u64, |word, (i, b)| {
+                word | u64::from(b - b'0') << (4 * (i + 1))
+            });
+        PackedDigits(packed)
+    }
+
+    /// The digits as ASCII into `buffer`; `None` when not packed.
+    fn unpack(self, buffer: &mut [u8; Self::MAX]) -> Option<&[u8]> {
+        let len = (self.0 & 0xf) as usize;
+        if len == 0 {
+            return None;
+        }
+        for (i, slot) in buffer.iter_mut().take(len).enumerate() {
+            *slot = b'0' + ((self.0 >> (4 * (i + 1))) & 0xf) as u8;
+        }
+        Some(&buffer[..len])
+    }
+}
+
+/// The house number of a folded address hashed to 32 bits, 0 for none.
+fn house_hash(address: &str) -> u32 {
+    match house_number(address) {
+        "" => 0,
+        number => (hash_str(number) as u32).max(1),
+    }
 }
 
 pub(super) struct Scorer<'a> {
@@ -115,13 +165,26 @@ pub(super) struct Scorer<'a> {
     rows: Vec<ScoredRow>,
     names: &'a NameRules,
     veto: Vec<(Field, f64)>,
-    /// Per rule, its `require` and `refuse` conditions, cheapest first.
-    rules: Vec<Vec<Condition>>,
+    rules: Vec<Rule>,
+}
+
+/// A match rule as scoring tries it.
+struct Rule {
+    /// Its `require` and `refuse` conditions, cheapest first.
+    conditions: Vec<Condition>,
+    /// The `require`d fields as bits (`1 << slot`): a pair lacking one in either row is
+    /// passed over before any similarity is worked out.
+    required: u16,
+}
+
+/// The fields both rows have, as bits (`1 << slot`).
+fn both_present(a: &[u32; FIELDS], b: &[u32; FIELDS]) -> u16 {
+    (0..FIELDS).fold(0, |bits, i| bits | (u16::from(a[i] != 0 && b[i] != 0) << i))
 }
 
 impl<'a> Scorer<'a> {
     pub fn new(features: &'a Features, rules: &'a DedupRules, order: &'a [u32]) -> Scorer<'a> {
-        let conditions = |rule: &MatchRule| {
+        let prepare = |rule: &MatchRule| {
             let require = rule.require.iter().map(|(field, min)| Condition {
                 field,
                 min,
@@ -132,9 +195,16 @@ impl<'a> Scorer<'a> {
                 min,
                 required: false,
             });
-            let mut all: Vec<Condition> = require.chain(refuse).collect();
-            all.sort_by_key(|c| (cost(c.field, c.min), !c.required, c.field));
-            all
+            let mut conditions: Vec<Condition> = require.chain(refuse).collect();
+            conditions.sort_by_key(|c| (cost(c.field, c.min), !c.required, c.field));
+            let required = conditions
+                .iter()
+                .filter(|c| c.required)
+                .fold(0, |bits, c| bits | 1 << slot(c.field));
+            Rule {
+                conditions,
+                required,
+            }
         };
         let fields = [
             Field::FirstName,
@@ -147,12 +217,24 @@ impl<'a> Scorer<'a> {
             Field::Phone,
             Field::DateOfBirth,
         ];
+        let houses: Vec<u32> = features.address.keys.par_iter().map(house_hash).collect();
+        let phones: Vec<PackedDigits> = features
+            .phone
+            .keys
+            .par_iter()
+            .map(PackedDigits::new)
+            .collect();
         let rows = (0..features.first.ids.len())
             .into_par_iter()
-            .map(|row| ScoredRow {
-                ids: fields.map(|field| Self::column(features, field).ids[row]),
-                order: order[row],
-                email: features.email.ids[row],
+            .map(|row| {
+                let ids = fields.map(|field| Self::column(features, field).ids[row]);
+                ScoredRow {
+                    ids,
+                    order: order[row],
+                    email: features.email.ids[row],
+                    house: houses[ids[slot(Field::Address)] as usize],
+                    phone: phones[ids[slot(Field::Phone)] as usize],
+                }
             })
             .collect();
         Scorer {
@@ -160,7 +242,7 @@ impl<'a> Scorer<'a> {
             rows,
             names: &rules.names,
             veto: rules.veto.iter().collect(),
-            rules: rules.match_rules.iter().map(conditions).collect(),
+            rules: rules.match_rules.iter().map(prepare).collect(),
         }
     }
 
@@ -180,11 +262,14 @@ impl<'a> Scorer<'a> {
 
     /// Similarity of two values (ids) of a field, both present.
     fn similarity(&self, field: Field, ia: u32, ib: u32) -> f64 {
-        let column = Self::column(self.features, field);
         if ia == ib {
             return 1.0;
         }
-        let (ka, kb) = (column.keys.get(ia as usize), column.keys.get(ib as usize));
+        // The folded values are read only by the fields compared on them: each read is a
+        // cache miss or two (its end offset, then its bytes), and names compare their
+        // prepared forms instead.
+        let column = Self::column(self.features, field);
+        let keys = || (column.keys.get(ia as usize), column.keys.get(ib as usize));
         let f = self.features;
         match field {
             Field::FirstName => first_name_similarity(
@@ -198,6 +283,7 @@ impl<'a> Scorer<'a> {
                 self.names,
             ),
             Field::Address => {
+                let (ka, kb) = keys();
                 let (x, y) = (house_number(ka), house_number(kb));
                 if !x.is_empty() && !y.is_empty() && x != y {
                     0.0
@@ -206,6 +292,7 @@ impl<'a> Scorer<'a> {
                 }
             }
             Field::EmailLocal => {
+                let (ka, kb) = keys();
                 let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
                 if digits(ka) == digits(kb) {
                     jaro_winkler(ka, kb)
@@ -213,16 +300,25 @@ impl<'a> Scorer<'a> {
                     0.0
                 }
             }
-            Field::Company => word_similarity(ka, kb),
-            Field::EmailDomain => jaro_winkler(ka, kb),
-            Field::PostalCode | Field::Phone | Field::DateOfBirth => edit_similarity(ka, kb),
+            Field::Company => {
+                let (ka, kb) = keys();
+                word_similarity(ka, kb)
+            }
+            Field::EmailDomain => {
+                let (ka, kb) = keys();
+                jaro_winkler(ka, kb)
+            }
+            Field::PostalCode | Field::Phone | Field::DateOfBirth => {
+                let (ka, kb) = keys();
+                edit_similarity(ka, kb)
+            }
         }
     }
 
     /// Similarity of a pair on a field, `None` unless both rows have it; a threshold of 1
     /// on a field compared by key is decided by the ids alone.
     fn compare(&self, pair: &mut Pair, field: Field, min: f64) -> Option<f64> {
-        let (ia, ib) = (pair.a[slot(field)], pair.b[slot(field)]);
+        let (ia, ib) = (pair.a.ids[slot(field)], pair.b.ids[slot(field)]);
         if ia == 0 || ib == 0 {
             return None;
         }
@@ -233,6 +329,8 @@ impl<'a> Scorer<'a> {
         if cached.is_nan() {
             *cached = if ia == ib {
                 1.0
+            } else if let Some(similarity) = decided_by_rows(field, pair.a, pair.b) {
+                similarity
             } else if recurs(field) {
                 pair.memo
                     .get_or(field, ia, ib, || self.similarity(field, ia, ib))
@@ -286,8 +384,8 @@ impl<'a> Scorer<'a> {
         let (a, b) = self.canonical(a, b);
         let mut memo = Memo::default();
         let mut pair = Pair {
-            a: a.ids,
-            b: b.ids,
+            a,
+            b,
             cache: [f64::NAN; FIELDS],
             memo: &mut memo,
         };
@@ -295,7 +393,7 @@ impl<'a> Scorer<'a> {
             .rules
             .get(rule as usize)
             .into_iter()
-            .flatten()
+            .flat_map(|r| &r.conditions)
             .filter(|c| !c.required)
             .map(|c| (c.field, c.min))
             .collect();
@@ -307,15 +405,19 @@ impl<'a> Scorer<'a> {
     pub fn evaluate(&self, a: u32, b: u32, memo: &mut Memo) -> Option<Verdict> {
         let (a, b) = self.canonical(a, b);
         let mut pair = Pair {
-            a: a.ids,
-            b: b.ids,
+            a,
+            b,
             cache: [f64::NAN; FIELDS],
             memo,
         };
         let mut vetoed = None;
-        'rules: for (rule, conditions) in self.rules.iter().enumerate() {
+        let present = both_present(&a.ids, &b.ids);
+        'rules: for (index, rule) in self.rules.iter().enumerate() {
+            if rule.required & !present != 0 {
+                continue;
+            }
             let (mut total, mut required) = (0.0, 0);
-            for c in conditions {
+            for c in &rule.conditions {
                 match (self.compare(&mut pair, c.field, c.min), c.required) {
                     (Some(s), true) if s >= c.min => {
                         total += s;
@@ -330,7 +432,7 @@ impl<'a> Scorer<'a> {
                 return None;
             }
             return Some(Verdict {
-                rule: rule as u16,
+                rule: index as u16,
                 score: (total / f64::from(required.max(1))) as f32,
             });
         }
@@ -338,11 +440,28 @@ impl<'a> Scorer<'a> {
     }
 }
 
-/// Two rows being compared (their field ids), with the similarities worked out so far
+/// A similarity the two rows' own bytes decide, without reading their values (a cache miss
+/// or two each): the address when both have house numbers and they differ; phones by their
+/// packed digits. `None`: the values must be read.
+fn decided_by_rows(field: Field, a: &ScoredRow, b: &ScoredRow) -> Option<f64> {
+    match field {
+        Field::Address if a.house != 0 && b.house != 0 && a.house != b.house => Some(0.0),
+        Field::Phone => {
+            let (mut x, mut y) = ([0; PackedDigits::MAX], [0; PackedDigits::MAX]);
+            Some(edit_similarity_ascii(
+                a.phone.unpack(&mut x)?,
+                b.phone.unpack(&mut y)?,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Two rows being compared, with the similarities worked out so far
 /// (NaN: not yet).
-struct Pair<'m> {
-    a: [u32; FIELDS],
-    b: [u32; FIELDS],
+struct Pair<'r, 'm> {
+    a: &'r ScoredRow,
+    b: &'r ScoredRow,
     cache: [f64; FIELDS],
     memo: &'m mut Memo,
 }
@@ -374,6 +493,63 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_digits_compare_as_their_text() {
+        let mut buffer = [0; PackedDigits::MAX];
+        for digits in ["4915112345678", "1", "999999999999999", "0012"] {
+            let packed = PackedDigits::new(digits);
+            assert_eq!(
+                packed.unpack(&mut buffer),
+                Some(digits.as_bytes()),
+                "{digits}"
+            );
+        }
+        // Blank, too long or not digits: not packed, so the keys are read instead.
+        for other in ["", "1234567890123456", "12a4", "+4915"] {
+            assert!(
+                PackedDigits::new(other).unpack(&mut buffer).is_none(),
+                "{other}"
+            );
+        }
+        let row = |phone: &str| ScoredRow {
+            ids: [1; FIELDS],
+            order: 0,
+            email: 0,
+            house: 0,
+            phone: PackedDigits::new(phone),
+        };
+        for (a, b) in [
+            ("15551234567", "15551234576"),
+            ("441632960961", "15551234567"),
+        ] {
+            assert_eq!(
+                decided_by_rows(Field::Phone, &row(a), &row(b)),
+                Some(edit_similarity(a, b)),
+                "{a} / {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn differing_house_numbers_decide_the_address() {
+        let row = |address: &str| ScoredRow {
+            ids: [1; FIELDS],
+            order: 0,
+            email: 0,
+            house: house_hash(address),
+            phone: PackedDigits::default(),
+        };
+        let (a, b) = (row("12 main st"), row("14 main st"));
+        assert_eq!(decided_by_rows(Field::Address, &a, &b), Some(0.0));
+        // Same number, or one without: the addresses themselves are compared.
+        assert_eq!(
+            decided_by_rows(Field::Address, &a, &row("12 main street")),
+            None
+        );
+        assert_eq!(decided_by_rows(Field::Address, &a, &row("main st")), None);
+        assert_eq!(house_hash("main st"), 0);
+    }
 
     #[test]
     fn word_similarity_averages_each_longer_value_word_best_match() {

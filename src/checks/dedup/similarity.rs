@@ -66,20 +66,24 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
 /// 1 − optimal-string-alignment distance / longer length (`strsim::osa_distance`): one typo
 /// or one swap of neighbours in a 5-digit ZIP gives 0.8.
 pub fn edit_similarity(a: &str, b: &str) -> f64 {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    let fast = a.is_ascii() && b.is_ascii() && y.len() <= MAX_FAST;
-    let (distance, longest) = if fast {
-        (osa_ascii(x, y), x.len().max(y.len()))
-    } else {
-        (
-            strsim::osa_distance(a, b),
-            a.chars().count().max(b.chars().count()),
-        )
-    };
+    if a.is_ascii() && b.is_ascii() && b.len() <= MAX_FAST {
+        return edit_similarity_ascii(a.as_bytes(), b.as_bytes());
+    }
+    let longest = a.chars().count().max(b.chars().count());
     if longest == 0 {
         1.0
     } else {
-        1.0 - distance as f64 / longest as f64
+        1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
+    }
+}
+
+/// [`edit_similarity`] of ASCII strings, `b` at most 64 bytes.
+pub fn edit_similarity_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        1.0
+    } else {
+        1.0 - osa_ascii(a, b) as f64 / longest as f64
     }
 }
 

@@ -14,14 +14,15 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde_json::json;
 
+use super::records::TextColumnBuilder;
 use super::{deduplicate, plan_fills, Checks, Criterion, Outcome, Records, Source, TextColumn};
 use crate::checks::distinct::Distinct;
 use crate::checks::email::{verify_distinct_emails, EmailLists};
 use crate::checks::identity::normalize_country;
 use crate::checks::phone::verify_phone;
 use crate::checks::{
-    row_blocks, str_cells, str_column, CheckInfo, Findings, ReportSection, SideInput, Stage,
-    StageContext, StageOutput,
+    distinct_column, row_blocks, str_cells, str_column, CheckInfo, Findings, ReportSection,
+    SideInput, Stage, StageContext, StageOutput,
 };
 use crate::error::{Error, PolarsContext, Result};
 use crate::ingest::{ROW_COL, SOURCE_COL};
@@ -186,12 +187,65 @@ fn captured_seconds(raw: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
+/// A text column of one part as the dedup stage reads it: a compacted column by its
+/// distinct values and each row's index among them (no string decoded or hashed per row),
+/// any other as strings.
+enum Values<'a> {
+    Keyed(Distinct<&'a str>),
+    Text(Cow<'a, StringChunked>),
+    /// The frame lacks the column: every row blank.
+    Absent(usize),
+}
+
+impl<'a> Values<'a> {
+    fn of(frame: &'a DataFrame, name: &str) -> Result<Values<'a>> {
+        let Ok(column) = frame.column(name) else {
+            return Ok(Values::Absent(frame.height()));
+        };
+        Ok(
+            match crate::compact_text::distinct_ids(column).step(name)? {
+                Some(distinct) => Values::Keyed(distinct),
+                None => Values::Text(crate::compact_text::text(column).step(name)?),
+            },
+        )
+    }
+
+    fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+        match self {
+            Values::Keyed(distinct) => Box::new(
+                distinct
+                    .row_key
+                    .iter()
+                    .map(|key| key.map_or(Cell::Text(None), Cell::Key)),
+            ),
+            Values::Text(values) => Box::new(values.iter().map(Cell::Text)),
+            Values::Absent(rows) => Box::new(std::iter::repeat_n(Cell::Text(None), *rows)),
+        }
+    }
+
+    fn value<'c>(&'c self, cell: Cell<'c>) -> Option<&'c str> {
+        match (self, cell) {
+            (_, Cell::Text(value)) => value,
+            (Values::Keyed(distinct), Cell::Key(key)) => distinct.keys.get(key as usize).copied(),
+            (_, Cell::Key(_)) => None,
+        }
+    }
+}
+
+/// One row's value as interning reads it: the text, or an index into its part's keys
+/// ([`Cells::key`]), whose id is looked up once for all the rows sharing it.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Text(Option<&'a str>),
+    Key(u32),
+}
+
 /// The cells of one field of one part, read value by value while the field is interned:
 /// per-row vectors of all eight fields at once were ~2 GB of the dedup stage's peak at 10M
 /// rows.
 enum Cells<'a> {
-    /// A frame column as it is (`None`: the frame lacks it; `usize`: its rows).
-    Column(Option<Cow<'a, StringChunked>>, usize),
+    /// A frame column as it is.
+    Column(Values<'a>),
     /// A value derived once per distinct raw value: each row's index into `values`.
     PerValue {
         row_key: Vec<Option<u32>>,
@@ -200,17 +254,16 @@ enum Cells<'a> {
     /// First or last name; a row with neither takes them from `full_name` (last word = last
     /// name).
     Name {
-        first: Option<Cow<'a, StringChunked>>,
-        last: Option<Cow<'a, StringChunked>>,
-        full: Option<Cow<'a, StringChunked>>,
-        rows: usize,
+        first: Values<'a>,
+        last: Values<'a>,
+        full: Values<'a>,
         last_name: bool,
     },
 }
 
 impl<'a> Cells<'a> {
     fn column(frame: &'a DataFrame, name: &str) -> Result<Cells<'a>> {
-        Ok(Cells::Column(str_column(frame, name)?, frame.height()))
+        Ok(Cells::Column(Values::of(frame, name)?))
     }
 
     fn per_value<K: std::hash::Hash + Eq + Clone + Sync>(
@@ -224,44 +277,96 @@ impl<'a> Cells<'a> {
         }
     }
 
-    fn iter(&self) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    /// How many keys [`Cell::Key`] may index.
+    fn keys(&self) -> usize {
+        let of = |values: &Values| match values {
+            Values::Keyed(distinct) => distinct.keys.len(),
+            _ => 0,
+        };
         match self {
-            Cells::Column(column, rows) => str_cells(column.as_deref(), *rows),
-            Cells::PerValue { row_key, values } => Box::new(row_key.iter().map(move |key| {
-                key.and_then(|k| values.get(k as usize))
-                    .and_then(Option::as_deref)
-            })),
+            Cells::Column(values) => of(values),
+            Cells::PerValue { values, .. } => values.len(),
+            Cells::Name {
+                first,
+                last,
+                last_name,
+                ..
+            } => of(if *last_name { last } else { first }),
+        }
+    }
+
+    /// At most how many values interning looks up: one per key, or one per row of a column
+    /// read as strings.
+    fn looked_up(&self) -> usize {
+        let values = match self {
+            Cells::Column(values) => values,
+            Cells::PerValue { .. } => return self.keys(),
+            Cells::Name {
+                first,
+                last,
+                last_name,
+                ..
+            } => {
+                if *last_name {
+                    last
+                } else {
+                    first
+                }
+            }
+        };
+        match values {
+            Values::Text(text) => text.len(),
+            _ => self.keys(),
+        }
+    }
+
+    /// The value of key `key`.
+    fn key(&self, key: u32) -> Option<&str> {
+        match self {
+            Cells::Column(values) => values.value(Cell::Key(key)),
+            Cells::PerValue { values, .. } => values.get(key as usize).and_then(Option::as_deref),
+            Cells::Name {
+                first,
+                last,
+                last_name,
+                ..
+            } => (if *last_name { last } else { first }).value(Cell::Key(key)),
+        }
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+        match self {
+            Cells::Column(values) => values.cells(),
+            Cells::PerValue { row_key, .. } => Box::new(
+                row_key
+                    .iter()
+                    .map(|key| key.map_or(Cell::Text(None), Cell::Key)),
+            ),
             Cells::Name {
                 first,
                 last,
                 full,
-                rows,
                 last_name,
             } => {
                 let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
                 let last_name = *last_name;
-                Box::new(
-                    str_cells(first.as_deref(), *rows)
-                        .zip(str_cells(last.as_deref(), *rows))
-                        .zip(str_cells(full.as_deref(), *rows))
-                        .map(move |((f, l), full)| {
-                            let (f, l) = match full {
-                                Some(full) if blank(f) && blank(l) => {
-                                    let full = full.trim();
-                                    match full.rsplit_once(char::is_whitespace) {
-                                        Some((f, l)) => (Some(f.trim()), Some(l)),
-                                        None => (None, Some(full)),
-                                    }
-                                }
-                                _ => (f, l),
-                            };
-                            if last_name {
-                                l
-                            } else {
-                                f
-                            }
-                        }),
-                )
+                Box::new(first.cells().zip(last.cells()).zip(full.cells()).map(
+                    move |((f, l), full_cell)| {
+                        let own = if last_name { l } else { f };
+                        if !(blank(first.value(f)) && blank(last.value(l))) {
+                            return own;
+                        }
+                        let Some(whole) = full.value(full_cell) else {
+                            return own;
+                        };
+                        let whole = whole.trim();
+                        let (f, l) = match whole.rsplit_once(char::is_whitespace) {
+                            Some((f, l)) => (Some(f.trim()), Some(l)),
+                            None => (None, Some(whole)),
+                        };
+                        Cell::Text(if last_name { l } else { f })
+                    },
+                ))
             }
         }
     }
@@ -316,18 +421,16 @@ impl<'a> Part<'a> {
 
     fn name(&self, last_name: bool) -> Result<Cells<'a>> {
         Ok(Cells::Name {
-            first: str_column(self.frame, "first_name")?,
-            last: str_column(self.frame, "last_name")?,
-            full: str_column(self.frame, "full_name")?,
-            rows: self.frame.height(),
+            first: Values::of(self.frame, "first_name")?,
+            last: Values::of(self.frame, "last_name")?,
+            full: Values::of(self.frame, "full_name")?,
             last_name,
         })
     }
 
     fn birth_date(&self) -> Result<Cells<'a>> {
-        let raw = str_column(self.frame, "date_of_birth")?;
         Ok(Cells::per_value(
-            Distinct::new(str_cells(raw.as_deref(), self.frame.height())),
+            distinct_column(self.frame, "date_of_birth")?,
             |raw| Some(birth_date_key(raw)),
         ))
     }
@@ -336,19 +439,43 @@ impl<'a> Part<'a> {
     fn completeness(&self) -> Result<Vec<u16>> {
         // Rows counted per parallel task, each task reading its slice of every column.
         const ROWS_PER_TASK: usize = 64 * 1024;
-        let mut columns = Vec::new();
-        for field in CANONICAL_FIELDS.iter().filter(|f| **f != "lead_id") {
-            columns.extend(str_column(self.frame, field)?);
-        }
+        let columns: Vec<Values> = CANONICAL_FIELDS
+            .iter()
+            .filter(|f| **f != "lead_id")
+            .map(|f| Values::of(self.frame, f))
+            .collect::<Result<_>>()?;
+        // A compacted column's blanks are found once per distinct value.
+        let filled_keys: Vec<Vec<bool>> = columns
+            .iter()
+            .map(|values| match values {
+                Values::Keyed(distinct) => {
+                    distinct.keys.iter().map(|k| !k.trim().is_empty()).collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
         Ok(row_blocks(self.frame.height(), ROWS_PER_TASK)
             .flat_map_iter(|rows| {
                 let mut counts = vec![0u16; rows.len()];
-                for column in &columns {
-                    let values = column.slice(rows.start as i64, rows.len());
-                    for (count, value) in counts.iter_mut().zip(values.iter()) {
-                        if value.is_some_and(|v| !v.trim().is_empty()) {
-                            *count += 1;
+                for (column, filled) in columns.iter().zip(&filled_keys) {
+                    match column {
+                        Values::Keyed(distinct) => {
+                            let keys = distinct.row_key.get(rows.clone()).unwrap_or_default();
+                            for (count, key) in counts.iter_mut().zip(keys) {
+                                if key.is_some_and(|k| filled.get(k as usize) == Some(&true)) {
+                                    *count += 1;
+                                }
+                            }
                         }
+                        Values::Text(values) => {
+                            let values = values.slice(rows.start as i64, rows.len());
+                            for (count, value) in counts.iter_mut().zip(values.iter()) {
+                                if value.is_some_and(|v| !v.trim().is_empty()) {
+                                    *count += 1;
+                                }
+                            }
+                        }
+                        Values::Absent(_) => {}
                     }
                 }
                 counts
@@ -370,9 +497,29 @@ impl<'a> Part<'a> {
     }
 }
 
-/// Interns one field over the leads then the known contacts.
+/// Interns one field over the leads then the known contacts. A key's id is looked up at its
+/// first row and reused for the others: a compacted column's rows are not hashed one by one.
 fn column(parts: &[Cells], rows: usize) -> TextColumn {
-    TextColumn::from_values_sized(rows, parts.iter().flat_map(Cells::iter))
+    let looked_up = parts.iter().map(Cells::looked_up).sum();
+    let mut builder = TextColumnBuilder::with_rows(rows, looked_up);
+    for part in parts {
+        let mut key_ids = vec![u32::MAX; part.keys()];
+        for cell in part.iter() {
+            let id = match cell {
+                Cell::Text(value) => builder.id(value),
+                Cell::Key(key) => match key_ids.get_mut(key as usize) {
+                    Some(id) if *id != u32::MAX => *id,
+                    Some(id) => {
+                        *id = builder.id(part.key(key));
+                        *id
+                    }
+                    None => builder.id(part.key(key)),
+                },
+            };
+            builder.push(id);
+        }
+    }
+    builder.finish()
 }
 
 fn records(leads: &DataFrame, known: Option<&DataFrame>, ctx: &StageContext) -> Result<Records> {
@@ -589,6 +736,89 @@ fn report_data(outcome: &Outcome, with_known: bool) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compacted_columns_intern_as_their_strings_do() {
+        let names: Vec<Option<&str>> = (0..64)
+            .map(|i| match i % 5 {
+                0 => None,
+                1 => Some(" Ann "),
+                2 => Some("Bob"),
+                3 => Some("Ann"),
+                _ => Some("  "),
+            })
+            .collect();
+        let full: Vec<Option<&str>> = (0..64).map(|i| (i % 5 == 0).then_some("Cy Dee")).collect();
+        let strings = |name: &str, values: &[Option<&str>]| {
+            StringChunked::from_iter_options(name.into(), values.iter().copied()).into_column()
+        };
+        let compacted = |name: &str, values: &[Option<&str>]| {
+            crate::compact_text::compact(strings(name, values)).expect("compact")
+        };
+        let leads = DataFrame::new(
+            64,
+            vec![
+                compacted("first_name", &names),
+                strings("last_name", &names),
+                strings("full_name", &full),
+                compacted("company", &names),
+            ],
+        )
+        .expect("leads");
+        assert!(matches!(
+            leads.column("first_name").map(Column::dtype),
+            Ok(DataType::Categorical(..))
+        ));
+        let known = DataFrame::new(
+            2,
+            vec![
+                strings("first_name", &[Some("Eve"), Some("Bob")]),
+                strings("company", &[Some("Eve"), None]),
+            ],
+        )
+        .expect("known");
+        let part = |frame| Part {
+            frame,
+            verified: true,
+        };
+        let (leads_part, known_part) = (part(&leads), part(&known));
+        let rows = 66;
+
+        // First names: a row with neither first nor last name takes the first word of its
+        // full name.
+        let first = column(
+            &[
+                leads_part.name(false).expect("cells"),
+                known_part.name(false).expect("cells"),
+            ],
+            rows,
+        );
+        let expected: Vec<Option<&str>> = names
+            .iter()
+            .zip(&full)
+            .map(|(name, full)| full.map_or(*name, |_| Some("Cy")))
+            .chain([Some("Eve"), Some("Bob")])
+            .collect();
+        let interned = TextColumn::from_values(expected);
+        assert_eq!(first.ids(), interned.ids());
+        assert_eq!(first.values().len(), 5);
+
+        let company = column(
+            &[
+                Cells::column(&leads, "company").expect("cells"),
+                Cells::column(&known, "company").expect("cells"),
+            ],
+            rows,
+        );
+        let interned = TextColumn::from_values(names.iter().copied().chain([Some("Eve"), None]));
+        assert_eq!(company.ids(), interned.ids());
+        let values = |c: &TextColumn| {
+            (0..rows)
+                .map(|r| c.get(r).map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values(&company), values(&interned));
+    }
 
     #[test]
     fn dates() {
