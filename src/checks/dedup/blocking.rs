@@ -293,14 +293,11 @@ impl Blocker<'_> {
     /// at once).
     fn pass(
         &self,
-        index: usize,
         pass: &BlockingPass,
-        active: &[u32],
+        blocks: &Blocks,
         buckets: &Buckets,
         round: &Round,
     ) -> (Vec<Vec<Vec<u64>>>, PassStats) {
-        let entries = par_key_entries(self.features, &pass.keys, index as u64 + 1, active);
-        let blocks = blocks_of(entries);
         const BLOCKS_PER_TASK: usize = 256;
         let outputs: Vec<(Vec<Vec<u64>>, BlockOutput)> = row_blocks(blocks.len(), BLOCKS_PER_TASK)
             .map(|indices| {
@@ -461,15 +458,18 @@ impl CandidatePairs {
 
 /// Rows per round of candidate pairs. A round keeps the pairs whose first row falls in its
 /// share of the buckets, so only that share is held at once (10M rows have ~180M distinct
-/// pairs, 1.0 GB when held all at once); each round runs the passes again (their sorting
-/// and block enumeration) and drops the other rounds' pairs. At 10M rows (3 rounds) the
-/// dedup stage's peak fell 14442 → 13974 MB and its time rose 141 → 157 s.
+/// pairs, 1.0 GB when held all at once); each round enumerates the passes' blocks again
+/// and drops the other rounds' pairs. At 10M rows (3 rounds) the dedup stage's peak fell
+/// 14442 → 13974 MB and its time rose 141 → 157 s, when each round also made the blocks anew.
 pub(super) const ROWS_PER_ROUND: usize = 4 << 20;
 
 /// Makes the candidate pairs of the `active` rows under every pass, in rounds.
 pub(super) struct Blocking<'a> {
     blocker: Blocker<'a>,
-    active: &'a [u32],
+    /// Each pass's blocks, made once: every round enumerates its share of their pairs.
+    /// Making them again in each round (keys for every row, then a sort of ~12M entries a
+    /// pass) was ~60% of a round's time at 10M rows; held, they take ~0.5 GB there.
+    blocks: Vec<Blocks>,
     buckets: Buckets,
     rounds: usize,
 }
@@ -495,6 +495,19 @@ impl<'a> Blocking<'a> {
             .map(|((&l, &f), &o)| (last_rank[l as usize], first_rank[f as usize], o))
             .collect();
         let buckets = Buckets::new(order.len());
+        let blocks = rules
+            .blocking
+            .iter()
+            .enumerate()
+            .map(|(index, pass)| {
+                blocks_of(par_key_entries(
+                    features,
+                    &pass.keys,
+                    index as u64 + 1,
+                    active,
+                ))
+            })
+            .collect();
         Blocking {
             blocker: Blocker {
                 features,
@@ -502,7 +515,7 @@ impl<'a> Blocking<'a> {
                 known,
                 name_rank,
             },
-            active,
+            blocks,
             rounds: order.len().div_ceil(round_rows).clamp(1, buckets.count),
             buckets,
         }
@@ -520,10 +533,8 @@ impl<'a> Blocking<'a> {
             buckets: vec![Vec::new(); self.buckets.count],
         };
         let mut stats = Vec::new();
-        for (index, pass) in self.blocker.rules.blocking.iter().enumerate() {
-            let (pieces, pass_stats) =
-                self.blocker
-                    .pass(index, pass, self.active, &self.buckets, &round);
+        for (pass, blocks) in self.blocker.rules.blocking.iter().zip(&self.blocks) {
+            let (pieces, pass_stats) = self.blocker.pass(pass, blocks, &self.buckets, &round);
             for split in pieces {
                 for (bucket, piece) in pairs.buckets.iter_mut().zip(split) {
                     if !piece.is_empty() {
