@@ -212,12 +212,7 @@ impl<'a> Values<'a> {
 
     fn cells(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
         match self {
-            Values::Keyed(distinct) => Box::new(
-                distinct
-                    .row_key
-                    .iter()
-                    .map(|key| key.map_or(Cell::Text(None), Cell::Key)),
-            ),
+            Values::Keyed(distinct) => keyed_cells(&distinct.row_key),
             Values::Text(values) => Box::new(values.iter().map(Cell::Text)),
             Values::Absent(rows) => Box::new(std::iter::repeat_n(Cell::Text(None), *rows)),
         }
@@ -230,6 +225,15 @@ impl<'a> Values<'a> {
             (_, Cell::Key(_)) => None,
         }
     }
+}
+
+/// Each row's key (none: blank).
+fn keyed_cells(row_key: &[Option<u32>]) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
+    Box::new(
+        row_key
+            .iter()
+            .map(|key| key.map_or(Cell::Text(None), Cell::Key)),
+    )
 }
 
 /// One row's value as interning reads it: the text, or an index into its part's keys
@@ -277,71 +281,54 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// How many keys [`Cell::Key`] may index.
-    fn keys(&self) -> usize {
-        let of = |values: &Values| match values {
-            Values::Keyed(distinct) => distinct.keys.len(),
-            _ => 0,
-        };
+    /// The column whose keys [`Cell::Key`] indexes; `None` for per-value cells, whose keys
+    /// index their derived values.
+    fn keyed_column(&self) -> Option<&Values<'a>> {
         match self {
-            Cells::Column(values) => of(values),
-            Cells::PerValue { values, .. } => values.len(),
+            Cells::Column(values) => Some(values),
+            Cells::PerValue { .. } => None,
             Cells::Name {
                 first,
                 last,
                 last_name,
                 ..
-            } => of(if *last_name { last } else { first }),
+            } => Some(if *last_name { last } else { first }),
+        }
+    }
+
+    /// How many keys [`Cell::Key`] may index.
+    fn keys(&self) -> usize {
+        match (self, self.keyed_column()) {
+            (Cells::PerValue { values, .. }, _) => values.len(),
+            (_, Some(Values::Keyed(distinct))) => distinct.keys.len(),
+            _ => 0,
         }
     }
 
     /// At most how many values interning looks up: one per key, or one per row of a column
     /// read as strings.
     fn looked_up(&self) -> usize {
-        let values = match self {
-            Cells::Column(values) => values,
-            Cells::PerValue { .. } => return self.keys(),
-            Cells::Name {
-                first,
-                last,
-                last_name,
-                ..
-            } => {
-                if *last_name {
-                    last
-                } else {
-                    first
-                }
-            }
-        };
-        match values {
-            Values::Text(text) => text.len(),
+        match self.keyed_column() {
+            Some(Values::Text(text)) => text.len(),
             _ => self.keys(),
         }
     }
 
     /// The value of key `key`.
     fn key(&self, key: u32) -> Option<&str> {
-        match self {
-            Cells::Column(values) => values.value(Cell::Key(key)),
-            Cells::PerValue { values, .. } => values.get(key as usize).and_then(Option::as_deref),
-            Cells::Name {
-                first,
-                last,
-                last_name,
-                ..
-            } => (if *last_name { last } else { first }).value(Cell::Key(key)),
+        match (self, self.keyed_column()) {
+            (Cells::PerValue { values, .. }, _) => {
+                values.get(key as usize).and_then(Option::as_deref)
+            }
+            (_, Some(values)) => values.value(Cell::Key(key)),
+            (_, None) => None,
         }
     }
 
     fn iter(&self) -> Box<dyn Iterator<Item = Cell<'_>> + '_> {
         match self {
             Cells::Column(values) => values.cells(),
-            Cells::PerValue { row_key, .. } => Box::new(
-                row_key
-                    .iter()
-                    .map(|key| key.map_or(Cell::Text(None), Cell::Key)),
-            ),
+            Cells::PerValue { row_key, .. } => keyed_cells(row_key),
             Cells::Name {
                 first,
                 last,
