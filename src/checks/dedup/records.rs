@@ -20,14 +20,7 @@ impl TextColumn {
         I: IntoIterator<Item = Option<&'a str>>,
     {
         let values = values.into_iter();
-        TextColumn::from_values_sized(values.size_hint().0, values)
-    }
-
-    /// [`TextColumn::from_values`] of `rows` values (an iterator that cannot tell its length).
-    pub fn from_values_sized<'a, I>(rows: usize, values: I) -> TextColumn
-    where
-        I: IntoIterator<Item = Option<&'a str>>,
-    {
+        let rows = values.size_hint().0;
         let mut builder = TextColumnBuilder::with_rows(rows, rows);
         for value in values {
             let id = builder.id(value);

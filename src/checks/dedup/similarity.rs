@@ -70,20 +70,20 @@ pub fn edit_similarity(a: &str, b: &str) -> f64 {
         return edit_similarity_ascii(a.as_bytes(), b.as_bytes());
     }
     let longest = a.chars().count().max(b.chars().count());
-    if longest == 0 {
-        1.0
-    } else {
-        1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
-    }
+    distance_to_similarity(strsim::osa_distance(a, b), longest)
 }
 
 /// [`edit_similarity`] of ASCII strings, `b` at most 64 bytes.
 pub fn edit_similarity_ascii(a: &[u8], b: &[u8]) -> f64 {
-    let longest = a.len().max(b.len());
+    distance_to_similarity(osa_ascii(a, b), a.len().max(b.len()))
+}
+
+/// 1 − distance / longer length; two empty values are equal.
+fn distance_to_similarity(distance: usize, longest: usize) -> f64 {
     if longest == 0 {
         1.0
     } else {
-        1.0 - osa_ascii(a, b) as f64 / longest as f64
+        1.0 - distance as f64 / longest as f64
     }
 }
 

@@ -372,8 +372,7 @@ impl<'a> Part<'a> {
         if self.verified {
             return Cells::column(self.frame, "email_normalized");
         }
-        let raw = str_column(self.frame, "email")?;
-        let distinct = Distinct::new(str_cells(raw.as_deref(), self.frame.height()));
+        let distinct = distinct_column(self.frame, "email")?;
         // Only the normalised address is wanted: no issues built.
         let values = verify_distinct_emails(&distinct.keys, &rules.email, lists, |_| false)
             .into_iter()
