@@ -11,6 +11,7 @@ use crate::checks::{self, check_info, Findings, SideInput, SideInputs, StageCont
 use crate::error::{Error, Location, Result};
 use crate::frame::LeadFrame;
 use crate::ingest::{read_table, ContactColumns, HeaderMap, InputInfo, SourceSpec, Table};
+use crate::memory;
 use crate::progress::Progress;
 use crate::render;
 use crate::rules::{Action, Rules};
@@ -109,6 +110,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
         ));
     }
     let headers = HeaderMap::from_rules(rules);
+    memory::keep_freed_until_large();
 
     let step = options.progress.step("reading inputs");
     let specs = options

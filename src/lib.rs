@@ -13,6 +13,7 @@ pub mod compact_text;
 pub mod error;
 pub mod frame;
 pub mod ingest;
+pub mod memory;
 pub mod progress;
 pub mod rankings;
 pub mod render;
