@@ -164,8 +164,9 @@ fn fit(leads: &DataFrame, ctx: &StageContext, block_rows: usize) -> Result<Stage
 }
 
 /// Rows scored at a time. The scored frame has about 80 working columns (~600 bytes a row):
-/// 10M rows at once added 7 GB to the audit's peak.
-const FIT_BLOCK_ROWS: usize = 1 << 20;
+/// 10M rows at once added 7 GB to the audit's peak, and 1M-row blocks still set a 1M-row
+/// audit's peak; blocks of 256k rows are no slower (128k were; docs/PERFORMANCE.md item 59).
+const FIT_BLOCK_ROWS: usize = 1 << 18;
 
 /// A block of leads' working frame, scored.
 fn score_block(
