@@ -6,8 +6,8 @@
 //! 1.14M page faults and half of 5 CPU-s of system time (docs/PERFORMANCE.md, item 56).
 //! So until the process first holds more than a quarter of the memory it may use, freed pages
 //! are kept for reuse; from then on mimalloc's own delay applies, so a large audit's peak
-//! stays what it was (keeping them throughout raised a 10M-row audit's peak from 10.5 to
-//! 12.9 GB).
+//! stays what it was (keeping them for the whole run raised a 10M-row audit's peak from 10.5
+//! to 13.9 GB).
 
 use std::ffi::c_long;
 use std::sync::Once;
