@@ -67,16 +67,7 @@ fn watch(budget_mb: u64, default_delay: c_long) {
 /// v2 or v1) when that is lower. Linux; `None` elsewhere.
 fn usable_mb() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kb = info
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))?;
-    let total = kb
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse::<u64>()
-        .ok()?
-        / 1024;
+    let total = crate::progress::proc_kb(&info, "MemTotal:")? / 1024;
     // "max" (v2) or a huge number (v1) when no limit is set.
     let limit = [
         "/sys/fs/cgroup/memory.max",

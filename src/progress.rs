@@ -91,19 +91,16 @@ impl Step {
 /// audit. The benchmarks in `examples/` report it too.
 pub fn memory_mb() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(key))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-    };
-    Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
+    Some((
+        proc_kb(&status, "VmRSS:")? / 1024,
+        proc_kb(&status, "VmHWM:")? / 1024,
+    ))
+}
+
+/// The value of a `Key:   1234 kB` line of a `/proc` file such as `status` or `meminfo`.
+pub fn proc_kb(text: &str, key: &str) -> Option<u64> {
+    let rest = text.lines().find_map(|line| line.strip_prefix(key))?;
+    rest.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// User + system CPU time of the process so far, in seconds (Linux; `None` elsewhere).
@@ -117,4 +114,18 @@ pub fn cpu_seconds() -> Option<f64> {
     let user: f64 = fields.next()?.parse().ok()?;
     let system: f64 = fields.next()?.parse().ok()?;
     Some((user + system) / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::proc_kb;
+
+    #[test]
+    fn proc_values_are_read_by_key() {
+        let status = "Name:\tleadaudit\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n";
+        assert_eq!(proc_kb(status, "VmRSS:"), Some(1024));
+        assert_eq!(proc_kb(status, "VmHWM:"), Some(2048));
+        assert_eq!(proc_kb(status, "VmSwap:"), None);
+        assert_eq!(proc_kb(status, "Name:"), None);
+    }
 }
