@@ -65,7 +65,7 @@ fn watch(budget_mb: u64, default_delay: c_long) {
 
 /// The memory this process may use in MiB: the machine's, or its container's limit (cgroup
 /// v2 or v1) when that is lower. Linux; `None` elsewhere.
-fn usable_mb() -> Option<u64> {
+pub fn usable_mb() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let total = crate::progress::proc_kb(&info, "MemTotal:")? / 1024;
     // "max" (v2) or a huge number (v1) when no limit is set.
