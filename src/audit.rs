@@ -316,7 +316,7 @@ fn reads_early(path: &std::path::Path) -> bool {
 
 /// A side table as read.
 enum SideTable {
-    Consent(checks::consent::Records),
+    Consent(Box<checks::consent::Records>),
     Known(Table),
 }
 
@@ -395,7 +395,7 @@ impl<'scope, 'env> SideTables<'scope, 'env> {
                 None => read_side_table(input, path, self.headers, self.rules)?,
             };
             match table {
-                SideTable::Consent(records) => side.consent = Some(records),
+                SideTable::Consent(records) => side.consent = Some(*records),
                 SideTable::Known(table) => side.known = Some(table),
             }
             step.done(read.rows);
@@ -440,7 +440,7 @@ fn read_side_table(
     };
     if input == SideInput::Consent {
         let (records, read) = checks::consent::read_records(&spec, headers, rules)?;
-        return Ok((SideTable::Consent(records), read));
+        return Ok((SideTable::Consent(Box::new(records)), read));
     }
     let table = read_table(&spec, headers, ContactColumns::Required)?;
     let read = table.info.clone();
