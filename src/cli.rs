@@ -118,6 +118,11 @@ pub struct AuditArgs {
     /// Show full emails and phones in report.html (masked by default)
     #[arg(long)]
     pub show_pii: bool,
+    /// Use less memory, take longer: read --consent and --known only when a check needs
+    /// them and run the check families one at a time (by default a small audit reads them
+    /// early and runs independent families side by side)
+    #[arg(long)]
+    pub low_memory: bool,
 }
 
 /// Options shared by `audit` and `rankings`.
@@ -173,6 +178,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 show_pii: args.show_pii,
                 templates: args.common.templates.clone(),
                 progress: args.common.progress(),
+                low_memory: args.low_memory,
             };
             let summary = audit::run(&options)?;
             if !args.common.quiet {

@@ -23,6 +23,21 @@ pub struct LeadFrame {
     pub normalized: Vec<String>,
 }
 
+/// A stage's columns, compacted for the lead frame ([`LeadFrame::add_columns`]). Compacting
+/// is the costly part of adding a column, so it is done where the stage ran, which may be
+/// beside other stages.
+pub struct StageColumns(Vec<Column>);
+
+impl StageColumns {
+    pub fn compact(columns: Vec<Column>) -> Result<StageColumns> {
+        columns
+            .into_iter()
+            .map(|column| compact(column).step("adding columns"))
+            .collect::<Result<_>>()
+            .map(StageColumns)
+    }
+}
+
 impl LeadFrame {
     /// Stacks the sources' tables (union of their columns; absent columns are null) and adds
     /// `_source` and `_row`; gives back the tables' file descriptions. Each column is built
@@ -87,8 +102,8 @@ impl LeadFrame {
 
     /// Adds a stage's columns. An input column with the same name (say, a re-audited
     /// clean.csv that already has `email_normalized`) is kept as `<name>_input`.
-    pub fn add_columns(&mut self, columns: Vec<Column>) -> Result<()> {
-        for column in columns {
+    pub fn add_columns(&mut self, columns: StageColumns) -> Result<()> {
+        for column in columns.0 {
             let name = column.name().to_string();
             if let Some(pos) = self.original.iter().position(|o| *o == name) {
                 let renamed = format!("{name}_input");
@@ -101,9 +116,7 @@ impl LeadFrame {
                 self.frame.drop_in_place(&name).step("adding columns")?;
                 self.normalized.retain(|n| *n != name);
             }
-            self.frame
-                .with_column(compact(column).step("adding columns")?)
-                .step("adding columns")?;
+            self.frame.with_column(column).step("adding columns")?;
             self.normalized.push(name);
         }
         Ok(())

@@ -33,7 +33,7 @@ pub fn keep_freed_until_large() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
-    let Some(budget_mb) = usable_mb().map(|mb| mb / 4) else {
+    let Some(budget_mb) = budget_mb() else {
         return;
     };
     WATCHER.call_once(|| {
@@ -61,6 +61,19 @@ fn watch(budget_mb: u64, default_delay: c_long) {
         mi_option_set(PURGE_DELAY, default_delay);
         mi_collect(true);
     }
+}
+
+/// A quarter of the memory this process may use, in MiB: while resident memory is under it,
+/// an audit trades memory for time (freed pages kept, independent stages side by side).
+fn budget_mb() -> Option<u64> {
+    usable_mb().map(|mb| mb / 4)
+}
+
+/// Whether resident memory is under [`budget_mb`]; false where memory cannot be measured.
+pub fn is_small() -> bool {
+    budget_mb()
+        .zip(crate::progress::memory_mb())
+        .is_some_and(|(budget, (now, _))| now < budget)
 }
 
 /// The memory this process may use in MiB: the machine's, or its container's limit (cgroup

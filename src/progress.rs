@@ -4,18 +4,19 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Progress {
-    spinner: bool,
+    /// Spinners, one line per running step (steps may run side by side).
+    spinners: Option<MultiProgress>,
     timings: bool,
 }
 
 impl Progress {
     pub fn new(quiet: bool, verbose: bool) -> Progress {
         Progress {
-            spinner: !quiet && std::io::stderr().is_terminal(),
+            spinners: (!quiet && std::io::stderr().is_terminal()).then(MultiProgress::new),
             timings: verbose && !quiet,
         }
     }
@@ -26,8 +27,8 @@ impl Progress {
     }
 
     pub fn step(&self, name: &str) -> Step {
-        let bar = self.spinner.then(|| {
-            let bar = ProgressBar::new_spinner();
+        let bar = self.spinners.as_ref().map(|spinners| {
+            let bar = spinners.add(ProgressBar::new_spinner());
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
                 bar.set_style(style);
             }
@@ -40,7 +41,9 @@ impl Progress {
             started: Instant::now(),
             cpu_started: cpu_seconds(),
             bar,
+            spinners: self.spinners.clone(),
             timings: self.timings,
+            beside_others: false,
         }
     }
 }
@@ -51,10 +54,20 @@ pub struct Step {
     /// Process CPU time at the start (all threads), where the platform tells.
     cpu_started: Option<f64>,
     bar: Option<ProgressBar>,
+    spinners: Option<MultiProgress>,
     timings: bool,
+    /// The step runs beside other steps: its time overlaps theirs, and its CPU time (the
+    /// process's) includes theirs.
+    beside_others: bool,
 }
 
 impl Step {
+    /// Marks the step as running beside other steps (its timing line says so).
+    pub fn beside_others(mut self) -> Step {
+        self.beside_others = true;
+        self
+    }
+
     /// Ends the step; with `-v`, prints its time and throughput.
     pub fn done(self, rows: usize) {
         if let Some(bar) = &self.bar {
@@ -78,10 +91,20 @@ impl Step {
             let memory = memory_mb().map_or_else(String::new, |(now, peak)| {
                 format!("  {now:>7} MB now  {peak:>7} MB peak")
             });
-            eprintln!(
-                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{cpu}{memory}",
+            let beside = if self.beside_others {
+                "  (beside other stages)"
+            } else {
+                ""
+            };
+            let line = format!(
+                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{cpu}{memory}{beside}",
                 self.name, secs, rows, rate
             );
+            match &self.spinners {
+                // Printed between spinner redraws, so a running step's spinner stays whole.
+                Some(spinners) => spinners.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
         }
     }
 }

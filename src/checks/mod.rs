@@ -71,8 +71,9 @@ pub fn check_info(id: &str) -> Option<&'static CheckInfo> {
 /// A stage and the name its progress line and timings use.
 pub type NamedStage = (&'static str, Box<dyn Stage>);
 
-/// The lead-audit stages in the order they run: later stages may read the normalised
-/// columns that earlier ones add (dedup reads `email_normalized`, …).
+/// The lead-audit stages in their order: a stage reads the normalised columns of the earlier
+/// stages it names in [`Stage::reads_columns_of`] (dedup reads `email_normalized`, …).
+/// Results (findings, summary sections, columns) always join in this order.
 pub fn stages() -> Vec<NamedStage> {
     vec![
         ("identity", Box::new(identity::IdentityStage)),
@@ -151,9 +152,13 @@ pub struct StageOutput {
     pub gate_notes: Vec<GateNote>,
 }
 
-pub trait Stage {
+pub trait Stage: Sync {
     /// Runs the family's checks on the lead frame (with the columns earlier stages added).
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput>;
+
+    /// The earlier stages (by name, see [`stages`]) whose columns `run` reads, directly or
+    /// through [`match_keys`]: it runs after them, and may run beside any other stage.
+    fn reads_columns_of(&self) -> &'static [&'static str];
 
     /// The side inputs `run` reads: the audit reads a side table just before the first stage
     /// that declares it and frees it once no later stage does, so a stage must declare every
@@ -378,5 +383,19 @@ mod findings_tests {
         assert_eq!(listed(&first).len(), 5);
         assert!(first.details().all(|d| d != "no @"));
         assert_eq!(first.detail(0), "country=DE outside ICP");
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    #[test]
+    fn stages_read_columns_only_of_earlier_stages() {
+        let stages = super::stages();
+        for (i, (name, stage)) in stages.iter().enumerate() {
+            for read in stage.reads_columns_of() {
+                let earlier = stages[..i].iter().any(|(n, _)| n == read);
+                assert!(earlier, "{name} reads {read}, not an earlier stage");
+            }
+        }
     }
 }

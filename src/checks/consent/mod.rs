@@ -93,6 +93,10 @@ pub fn read_records(
 pub struct ConsentStage;
 
 impl Stage for ConsentStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &["identity", "email", "phone"]
+    }
+
     fn side_inputs(&self) -> &'static [SideInput] {
         &[SideInput::Consent]
     }

@@ -58,6 +58,10 @@ const KNOWN_SOURCE: &str = "known";
 pub struct DedupStage;
 
 impl Stage for DedupStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &["identity", "email", "phone"]
+    }
+
     fn side_inputs(&self) -> &'static [SideInput] {
         &[SideInput::Known]
     }

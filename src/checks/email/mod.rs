@@ -181,6 +181,10 @@ impl EmailRules {
 pub struct EmailStage;
 
 impl Stage for EmailStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         let height = leads.height();
         let mut findings = Findings::default();

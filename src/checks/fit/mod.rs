@@ -74,6 +74,10 @@ fn bant_column(element: &str) -> String {
 pub struct FitStage;
 
 impl Stage for FitStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &["identity", "email"]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         fit(leads, ctx, FIT_BLOCK_ROWS)
     }

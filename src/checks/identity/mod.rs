@@ -81,6 +81,10 @@ impl IdentityRules {
 pub struct IdentityStage;
 
 impl Stage for IdentityStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         // Missing fields, placeholder names and places (country, postal code) read
         // different columns: they run in parallel, and their findings join in this order.

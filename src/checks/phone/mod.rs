@@ -122,6 +122,10 @@ fn column_values(column: Option<&StringChunked>, height: usize) -> Vec<Option<&s
 pub struct PhoneStage;
 
 impl Stage for PhoneStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &["identity"]
+    }
+
     fn run(&self, leads: &DataFrame, ctx: &StageContext) -> Result<StageOutput> {
         let height = leads.height();
         let mut findings = Findings::default();

@@ -81,6 +81,10 @@ type SliceHits = (Vec<(u32, &'static str, String)>, Vec<usize>);
 pub struct SuppressionStage;
 
 impl Stage for SuppressionStage {
+    fn reads_columns_of(&self) -> &'static [&'static str] {
+        &["identity", "email", "phone"]
+    }
+
     fn side_inputs(&self) -> &'static [SideInput] {
         &[SideInput::Suppress]
     }
