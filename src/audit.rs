@@ -338,21 +338,18 @@ fn run_stages(leads: &mut LeadFrame, side_tables: &mut SideTables) -> Result<Sta
 /// run of stages that read no column of one another (each only of stages before `start`),
 /// so that results still join in stage order; otherwise the one stage.
 fn wave_end(stages: &[NamedStage], start: usize, side_by_side: bool) -> usize {
-    if !side_by_side {
-        return (start + 1).min(stages.len());
-    }
-    let before = |end: usize| &stages[start..end];
     let mut end = start + 1;
-    while end < stages.len()
+    while side_by_side
+        && end < stages.len()
         && !stages[end]
             .1
             .reads_columns_of()
             .iter()
-            .any(|read| before(end).iter().any(|(name, _)| name == read))
+            .any(|read| stages[start..end].iter().any(|(name, _)| name == read))
     {
         end += 1;
     }
-    end.min(stages.len())
+    end
 }
 
 /// A side table is read early, on its own thread while the stages before its first reader
