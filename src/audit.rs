@@ -133,10 +133,10 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
             )));
         }
     }
-    // A side table is read just before the first stage that reads it (and freed after the
-    // last): the consent records can be the largest input, and holding them from the start
-    // raised the peak of every stage before consent. A missing file is reported before any
-    // stage runs.
+    // A side table is read just before the first stage that reads it, or early when small
+    // (see `SideTables`), and freed after the last: the consent records can be the largest
+    // input, and holding large ones from the start raised the peak of every stage before
+    // consent. A missing file is reported before any stage runs.
     for path in options
         .consent
         .iter()
