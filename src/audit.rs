@@ -211,7 +211,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
 
     for path in &options.suppress {
         side_files.push(InputEntry {
-            role: "suppress",
+            role: role(SideInput::Suppress),
             info: crate::ingest::describe_file(path)?,
         });
     }
@@ -314,7 +314,8 @@ fn run_stages(leads: &mut LeadFrame, side_tables: &mut SideTables) -> Result<Sta
             step.done(frame.height());
             Ok((stage_output, columns))
         };
-        // Errors are reported in stage order, as running one at a time would.
+        // Errors are reported in stage order, as running one at a time would. A lone stage
+        // runs on this thread, as before, leaving both pool threads to its parallel parts.
         let results: Vec<Result<(StageOutput, StageColumns)>> = if wave.len() > 1 {
             wave.par_iter().map(run).collect()
         } else {
@@ -459,10 +460,16 @@ impl<'scope, 'env> SideTables<'scope, 'env> {
     }
 
     fn entries(&self) -> Vec<InputEntry> {
-        [("consent", &self.consent), ("known", &self.known)]
-            .into_iter()
-            .filter_map(|(role, info)| info.clone().map(|info| InputEntry { role, info }))
-            .collect()
+        [
+            (SideInput::Consent, &self.consent),
+            (SideInput::Known, &self.known),
+        ]
+        .into_iter()
+        .filter_map(|(input, info)| {
+            let role = role(input);
+            info.clone().map(|info| InputEntry { role, info })
+        })
+        .collect()
     }
 }
 

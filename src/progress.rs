@@ -41,7 +41,6 @@ impl Progress {
             started: Instant::now(),
             cpu_started: cpu_seconds(),
             bar,
-            spinners: self.spinners.clone(),
             timings: self.timings,
             beside_others: false,
         }
@@ -54,7 +53,6 @@ pub struct Step {
     /// Process CPU time at the start (all threads), where the platform tells.
     cpu_started: Option<f64>,
     bar: Option<ProgressBar>,
-    spinners: Option<MultiProgress>,
     timings: bool,
     /// The step runs beside other steps: its time overlaps theirs, and its CPU time (the
     /// process's) includes theirs.
@@ -70,42 +68,47 @@ impl Step {
 
     /// Ends the step; with `-v`, prints its time and throughput.
     pub fn done(self, rows: usize) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
         if self.timings {
-            let secs = self.started.elapsed().as_secs_f64();
-            // A step that took under a millisecond did no real work (e.g. no check enabled):
-            // a rate would be noise.
-            let rate = if secs >= 0.001 {
-                format!("{:.0}", rows as f64 / secs)
-            } else {
-                "-".to_string()
-            };
-            // CPU seconds show a stage's parallelism, and stay meaningful when other
-            // programs compete for the cores and wall time does not.
-            let cpu = match (self.cpu_started, cpu_seconds()) {
-                (Some(start), Some(end)) => format!("  {:>7.2} cpu-s", end - start),
-                _ => String::new(),
-            };
-            let memory = memory_mb().map_or_else(String::new, |(now, peak)| {
-                format!("  {now:>7} MB now  {peak:>7} MB peak")
-            });
-            let beside = if self.beside_others {
-                "  (beside other stages)"
-            } else {
-                ""
-            };
-            let line = format!(
-                "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{cpu}{memory}{beside}",
-                self.name, secs, rows, rate
-            );
-            match &self.spinners {
-                // Printed between spinner redraws, so a running step's spinner stays whole.
-                Some(spinners) => spinners.suspend(|| eprintln!("{line}")),
+            let line = self.timing_line(rows);
+            match &self.bar {
+                // Printed between spinner redraws (of every step running side by side), so no
+                // running step's spinner is torn.
+                Some(bar) => bar.suspend(|| eprintln!("{line}")),
                 None => eprintln!("{line}"),
             }
         }
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn timing_line(&self, rows: usize) -> String {
+        let secs = self.started.elapsed().as_secs_f64();
+        // A step that took under a millisecond did no real work (e.g. no check enabled):
+        // a rate would be noise.
+        let rate = if secs >= 0.001 {
+            format!("{:.0}", rows as f64 / secs)
+        } else {
+            "-".to_string()
+        };
+        // CPU seconds show a stage's parallelism, and stay meaningful when other
+        // programs compete for the cores and wall time does not.
+        let cpu = match (self.cpu_started, cpu_seconds()) {
+            (Some(start), Some(end)) => format!("  {:>7.2} cpu-s", end - start),
+            _ => String::new(),
+        };
+        let memory = memory_mb().map_or_else(String::new, |(now, peak)| {
+            format!("  {now:>7} MB now  {peak:>7} MB peak")
+        });
+        let beside = if self.beside_others {
+            "  (beside other stages)"
+        } else {
+            ""
+        };
+        format!(
+            "{:<14} {:>8.3} s  {:>10} rows  {:>12} rows/s{cpu}{memory}{beside}",
+            self.name, secs, rows, rate
+        )
     }
 }
 
