@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use tempfile::TempDir;
@@ -127,20 +127,7 @@ fn outputs_are_deterministic() {
     let (a, code_a, _) = audit(&args(&inputs));
     let (b, code_b, _) = audit(&args(&inputs));
     assert_eq!((code_a, code_b), (1, 1));
-    for file in ["findings.csv", "clean.csv", "rejected.csv"] {
-        let fa = fs::read(a.path().join("out").join(file)).unwrap();
-        let fb = fs::read(b.path().join("out").join(file)).unwrap();
-        assert_eq!(fa, fb, "{file} differs between runs");
-    }
-    let strip = |p: PathBuf| {
-        let mut v = read_json(&p);
-        v["generated_at"] = serde_json::Value::Null;
-        v
-    };
-    assert_eq!(
-        strip(a.path().join("out/summary.json")),
-        strip(b.path().join("out/summary.json"))
-    );
+    assert_same_outputs(&a.path().join("out"), &b.path().join("out"));
 }
 
 #[test]
@@ -733,17 +720,10 @@ fn low_memory_audit_gives_the_same_outputs() {
         assert!(timings.contains("(beside other stages)"), "{timings}");
     }
     assert!(!low_timings.contains("beside"), "{low_timings}");
-    for file in ["findings.csv", "clean.csv", "rejected.csv", "summary.md"] {
-        let a = fs::read(side_by_side.path().join("out").join(file)).unwrap();
-        let b = fs::read(low_memory.path().join("out").join(file)).unwrap();
-        assert!(a == b, "{file} differs with --low-memory");
-    }
-    let strip = |dir: &TempDir| {
-        let mut v = read_json(&dir.path().join("out/summary.json"));
-        v["generated_at"] = serde_json::Value::Null;
-        v
-    };
-    assert_eq!(strip(&side_by_side), strip(&low_memory));
+    assert_same_outputs(
+        &side_by_side.path().join("out"),
+        &low_memory.path().join("out"),
+    );
 }
 
 /// The README's demo inputs: three lead files with consent, DNC, suppression and CRM.

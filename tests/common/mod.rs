@@ -112,3 +112,21 @@ pub fn assert_one_error_line(code: i32, stderr: &str, needles: &[&str]) {
         assert!(stderr.contains(needle), "expected {needle:?} in {stderr}");
     }
 }
+
+/// The CSV outputs and summary.md byte for byte, and summary.json apart from `generated_at`.
+pub fn assert_same_outputs(a: &Path, b: &Path) {
+    for file in ["findings.csv", "clean.csv", "rejected.csv", "summary.md"] {
+        let fa = fs::read(a.join(file)).unwrap();
+        let fb = fs::read(b.join(file)).unwrap();
+        assert!(fa == fb, "{file} differs between {a:?} and {b:?}");
+    }
+    let strip = |p: &Path| {
+        let mut v = read_json(p);
+        v["generated_at"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(
+        strip(&a.join("summary.json")),
+        strip(&b.join("summary.json"))
+    );
+}

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use super::{assert_rows_accounted, audit, column, csv_rows, data, leadaudit, read_json};
+use super::{
+    assert_rows_accounted, assert_same_outputs, audit, column, csv_rows, data, leadaudit, read_json,
+};
 
 /// A file in tests/data/consent/.
 fn consent_data(name: &str) -> String {
@@ -239,13 +241,7 @@ fn consent_checks_hit_and_near_miss() {
 fn consent_outputs_are_deterministic() {
     let (a, _, _) = consent_run();
     let (b, _, _) = consent_run();
-    for file in ["findings.csv", "clean.csv", "rejected.csv"] {
-        assert_eq!(
-            fs::read(a.path().join("out").join(file)).unwrap(),
-            fs::read(b.path().join("out").join(file)).unwrap(),
-            "{file} differs between runs"
-        );
-    }
+    assert_same_outputs(&a.path().join("out"), &b.path().join("out"));
 }
 
 #[test]
