@@ -177,6 +177,21 @@ fn birth_date_key(raw: &str) -> String {
 /// or a date.
 fn captured_seconds(raw: &str) -> Option<i64> {
     let value = raw.trim();
+    let date = || {
+        NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp())
+    };
+    // A date alone (a CRM's `Created Date`) is at most 10 characters and matches none of
+    // the date-time formats (those need a time after the day), so short values try it
+    // first rather than after four failed parses.
+    let short = value.len() <= 10;
+    if short {
+        if let Some(seconds) = date() {
+            return Some(seconds);
+        }
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
         return Some(t.timestamp());
     }
@@ -185,10 +200,11 @@ fn captured_seconds(raw: &str) -> Option<i64> {
             return Some(t.and_utc().timestamp());
         }
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
+    if short {
+        None
+    } else {
+        date()
+    }
 }
 
 /// A text column of one part as the dedup stage reads it: a compacted column by its
@@ -818,6 +834,9 @@ mod tests {
         assert_eq!(captured_seconds("1970-01-01T00:01:00Z"), Some(60));
         assert_eq!(captured_seconds("1970-01-01 00:02:00"), Some(120));
         assert_eq!(captured_seconds("1970-01-02"), Some(86_400));
+        assert_eq!(captured_seconds(" 1970-1-2 "), Some(86_400));
+        assert_eq!(captured_seconds("1970-01-02 00:01"), Some(86_460));
+        assert_eq!(captured_seconds("1970-1-2 0:1"), Some(86_460));
         assert_eq!(captured_seconds("yesterday"), None);
     }
 }
