@@ -13,7 +13,9 @@ use crate::checks::{
 };
 use crate::error::{Error, Location, Result};
 use crate::frame::{LeadFrame, StageColumns};
-use crate::ingest::{read_table, ContactColumns, HeaderMap, InputInfo, SourceSpec, Table};
+use crate::ingest::{
+    read_table, read_table_in_pieces, ContactColumns, HeaderMap, InputInfo, SourceSpec, Table,
+};
 use crate::memory;
 use crate::progress::Progress;
 use crate::render;
@@ -149,7 +151,7 @@ pub fn audit(options: &AuditOptions) -> Result<AuditResult> {
     // errors are reported in argument order, so the same bad input gives the same message.
     let tables = specs
         .par_iter()
-        .map(|spec| read_table(spec, &headers, ContactColumns::Required))
+        .map(|spec| read_table_in_pieces(spec, &headers, ContactColumns::Required))
         .collect::<Vec<Result<Table>>>()
         .into_iter()
         .collect::<Result<Vec<Table>>>()?;
