@@ -424,7 +424,8 @@ pub fn read_table(
 ) -> Result<Table> {
     let mut table = read_table_in_pieces(spec, headers, contact)?;
     // One chunk per column: the pieces' partly filled string buffers otherwise stay
-    // allocated for the whole run (1M-row audit peak 3.39 GB with them, 3.14 GB without).
+    // allocated as long as the table is held (measured when the lead files were read this
+    // way: a 1M-row audit's peak 3.39 GB with them, 3.14 GB without).
     table.frame.rechunk_mut_par();
     Ok(table)
 }

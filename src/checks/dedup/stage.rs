@@ -183,27 +183,24 @@ fn captured_seconds(raw: &str) -> Option<i64> {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc().timestamp())
     };
-    // A date alone (a CRM's `Created Date`) is at most 10 characters and matches none of
-    // the date-time formats (those need a time after the day), so short values try it
+    let date_time = || {
+        DateTime::parse_from_rfc3339(value)
+            .map(|t| t.timestamp())
+            .ok()
+            .or_else(|| {
+                ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+                    .iter()
+                    .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())
+                    .map(|t| t.and_utc().timestamp())
+            })
+    };
+    // No value is both (a date-time needs a time after the day), so the order only sets
+    // the cost: a date alone (a CRM's `Created Date`) is at most 10 characters and is tried
     // first rather than after four failed parses.
-    let short = value.len() <= 10;
-    if short {
-        if let Some(seconds) = date() {
-            return Some(seconds);
-        }
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Some(t.timestamp());
-    }
-    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(value, format) {
-            return Some(t.and_utc().timestamp());
-        }
-    }
-    if short {
-        None
+    if value.len() <= 10 {
+        date().or_else(date_time)
     } else {
-        date()
+        date_time().or_else(date)
     }
 }
 
